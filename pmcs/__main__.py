@@ -1,0 +1,3 @@
+from pmcs.cli import main
+
+main()

@@ -1,0 +1,136 @@
+"""The root command: global options in one callback, errors in one place."""
+from __future__ import annotations
+
+import os
+import sys
+from typing import Optional
+
+import typer
+from typer.core import TyperGroup
+
+from pmcs import __version__
+from pmcs.cli import common
+from pmcs.errors import PmcsError
+from pmcs.i18n import set_lang, t
+
+
+def _click_exception_types():
+    """Click's exception classes, reached through typer (pmcs never imports click)."""
+    mro = typer.BadParameter.__mro__
+    base = next(c for c in mro if c.__name__ == "ClickException")
+    usage = next(c for c in mro if c.__name__ == "UsageError")
+    return base, usage
+
+
+class PmcsGroup(TyperGroup):
+    """Runs every command; turns every error into one line on stderr and an exit code."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        ClickException, ClickUsageError = _click_exception_types()
+        try:
+            rv = super().main(args=args, prog_name=prog_name or "pmcs", complete_var=complete_var,
+                              standalone_mode=False, **extra)
+            code = rv if isinstance(rv, int) else 0
+        except PmcsError as e:
+            code = report(e.message(), e.hint_text(), e.exit_code, e)
+        except ClickUsageError as e:
+            code = report(_usage_message(e), t("hint.usage", command=_command_path(e)), 2, e)
+        except ClickException as e:
+            code = report(e.format_message(), None, e.exit_code, e)
+        except (typer.Abort, KeyboardInterrupt, EOFError) as e:
+            code = report(t("error.aborted"), None, 130 if isinstance(e, KeyboardInterrupt) else 1, e)
+        except typer.Exit as e:
+            code = e.exit_code
+        except BrokenPipeError:
+            code = 1
+            try:
+                sys.stdout = open(os.devnull, "w")
+            except OSError:
+                pass
+        except Exception as e:
+            code = _unexpected(e)
+        finally:
+            s = common._current.get("session")
+            if s is not None:
+                s.close()
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def _unexpected(e: Exception) -> int:
+    import sqlite3
+
+    if isinstance(e, sqlite3.OperationalError) and "locked" in str(e):
+        return report(t("error.db_locked"), t("hint.db_locked"), 1, e)
+    return report(t("error.internal", detail=f"{type(e).__name__}: {e}"), t("hint.internal"), 1, e)
+
+
+def _usage_message(e) -> str:
+    param = getattr(e, "param", None)
+    name = None
+    if param is not None:
+        opts = getattr(param, "opts", None) or []
+        name = opts[0] if opts else (getattr(param, "name", "") or "").upper()
+    kind = type(e).__name__
+    if kind == "MissingParameter":
+        return t("error.missing_param", param=name or e.format_message())
+    if kind == "NoSuchOption":
+        return t("error.no_such_option", name=getattr(e, "option_name", "") or e.format_message())
+    if kind == "BadParameter" and name:
+        return t("error.bad_param", param=name, detail=getattr(e, "message", "") or e.format_message())
+    return e.format_message()
+
+
+def _command_path(e) -> str:
+    ctx = getattr(e, "ctx", None)
+    path = ctx.command_path if ctx is not None else "pmcs"
+    return path.split(" ", 1)[1] if " " in path else ""
+
+
+def report(message: str, hint: str | None, code: int, exc: BaseException | None = None) -> int:
+    """Print one line (and a hint) on stderr; the traceback only with PMCS_DEBUG=1."""
+    if os.environ.get("PMCS_DEBUG") and exc is not None:
+        import traceback
+
+        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+    first, *rest = str(message).splitlines() or [""]
+    sys.stderr.write(f"{t('error.prefix')}: {first}\n")
+    for extra in rest:  # import errors: one line per bad row, by design
+        sys.stderr.write(f"  {extra}\n")
+    if hint:
+        sys.stderr.write(f"{t('hint.prefix')}: {hint}\n")
+    sys.stderr.flush()
+    return code
+
+
+app = typer.Typer(
+    cls=PmcsGroup,
+    help=t("app.help"),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool):
+    if value:
+        typer.echo(t("version", version=__version__))
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    db: Optional[str] = typer.Option(None, "--db", envvar="PMCS_DB", help=t("opt.db"), show_envvar=False),
+    actor: Optional[str] = typer.Option(None, "--as", envvar="PMCS_USER", help=t("opt.as"), show_envvar=False),
+    lang: Optional[str] = typer.Option(None, "--lang", envvar="PMCS_LANG", help=t("opt.lang"), show_envvar=False),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help=t("opt.version")),
+):
+    from pmcs.clock import from_env
+    from pmcs.i18n import detect_lang
+    from pmcs.services.session import Session
+
+    set_lang(lang or detect_lang([]))
+    common.set_session(Session(db, actor=actor, clock=from_env()))

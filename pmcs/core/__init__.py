@@ -1,0 +1,1 @@
+"""Pure domain: rules, schemas and calculations. No typer, rich or SQL here."""

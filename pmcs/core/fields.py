@@ -1,0 +1,154 @@
+"""Record schemas as data: each field's kind, whether it is required, its
+CSV header aliases (English and Chinese) and whether it is personal data.
+
+One schema drives validation of CLI input, CSV import headers, export columns
+and PII masking, so those four can never disagree.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field as dc_field
+from datetime import date
+from typing import Callable
+
+from pmcs.errors import FieldError
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MAX_TEXT = 2000
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str = "text"  # text, int, float, date, bool, enum, custom
+    required: bool = False
+    enum: str | None = None
+    aliases: tuple[str, ...] = ()
+    pii: bool = False
+    max_len: int = 200
+    check: Callable[[str, str], object] | None = None  # (value, field) -> cleaned
+    multiline: bool = False
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return (self.name,) + self.aliases
+
+
+@dataclass(frozen=True)
+class Schema:
+    entity: str
+    fields: tuple[Field, ...]
+    key: str  # natural key for upsert
+    extra: dict = dc_field(default_factory=dict)
+
+    def get(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    def names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+
+def clean_value(f: Field, value):
+    """Clean one value; '' and None mean 'not given' and return None."""
+    from pmcs.i18n import parse_choice
+
+    if value is None:
+        return None
+    if isinstance(value, bool) and f.kind == "bool":
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and f.kind in ("int", "float"):
+        text = str(value)
+    else:
+        text = str(value).strip()
+    if text == "":
+        return None
+    if _CONTROL.search(text) or (not f.multiline and ("\n" in text or "\r" in text)):
+        raise FieldError(f.name, "error.control_chars")
+    if len(text) > (MAX_TEXT if f.multiline else f.max_len):
+        raise FieldError(f.name, "error.too_long", max=MAX_TEXT if f.multiline else f.max_len)
+    if f.check is not None:
+        return f.check(text, f.name)
+    if f.kind == "text":
+        return text
+    if f.kind == "enum":
+        return parse_choice(f.enum, text, f.name)
+    if f.kind == "int":
+        try:
+            return int(text)
+        except ValueError:
+            raise FieldError(f.name, "error.bad_number", value=text) from None
+    if f.kind == "float":
+        try:
+            num = float(text.replace(",", ""))
+        except ValueError:
+            raise FieldError(f.name, "error.bad_number", value=text) from None
+        if num != num or num in (float("inf"), float("-inf")):
+            raise FieldError(f.name, "error.bad_number", value=text)
+        return num
+    if f.kind == "date":
+        return parse_date(text, f.name).isoformat()
+    if f.kind == "bool":
+        return parse_bool(text, f.name)
+    raise ValueError(f"unknown field kind {f.kind}")  # programming error
+
+
+def parse_date(text: str, field: str = "date") -> date:
+    raw = text.strip()
+    norm = raw.replace("/", "-").replace(".", "-")
+    norm = re.sub(r"(\d+)年(\d+)月(\d+)日?", r"\1-\2-\3", norm)
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", norm)
+    if not m:
+        m8 = re.fullmatch(r"(\d{4})(\d{2})(\d{2})", norm)
+        m = m8
+    if not m:
+        raise FieldError(field, "error.bad_date", value=raw)
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        raise FieldError(field, "error.bad_date", value=raw) from None
+
+
+_TRUE = {"1", "y", "yes", "true", "t", "是", "有", "√", "✓", "vip"}
+_FALSE = {"0", "n", "no", "false", "f", "否", "无", "×", ""}
+
+
+def parse_bool(text: str, field: str = "flag") -> bool:
+    low = text.strip().lower()
+    if low in _TRUE:
+        return True
+    if low in _FALSE:
+        return False
+    raise FieldError(field, "error.bad_bool", value=text)
+
+
+def clean_record(schema: Schema, values: dict, *, partial: bool = False) -> dict:
+    """Clean every field present in ``values``; raise the first FieldError.
+
+    With ``partial`` (edits, upserts) absent fields are not required.
+    """
+    cleaned, errors = validate(schema, values, partial=partial)
+    if errors:
+        raise errors[0]
+    return cleaned
+
+
+def validate(schema: Schema, values: dict, *, partial: bool = False) -> tuple[dict, list[FieldError]]:
+    """Clean a record and return every field error, for importers that report them all."""
+    errors: list[FieldError] = []
+    out: dict = {}
+    for f in schema.fields:
+        if f.name not in values:
+            if f.required and not partial:
+                errors.append(FieldError(f.name, "error.required"))
+            continue
+        try:
+            out[f.name] = clean_value(f, values[f.name])
+        except FieldError as e:
+            errors.append(e)
+            continue
+        if f.required and out[f.name] is None:
+            errors.append(FieldError(f.name, "error.required"))
+    return out, errors

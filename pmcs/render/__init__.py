@@ -1,0 +1,1 @@
+"""Drawing: Rich tables and panels, CSV/JSON output. No queries, no rules."""

@@ -1,0 +1,19 @@
+"""Small helpers shared by the services."""
+from __future__ import annotations
+
+_BOOKKEEPING = ("id", "created_at", "updated_at")
+
+
+def public(row: dict) -> dict:
+    """A record as the events table keeps it: without row ids and timestamps."""
+    return {k: v for k, v in row.items() if k not in _BOOKKEEPING}
+
+
+def before_of(record: dict, changes: dict) -> dict:
+    return {k: record.get(k) for k in changes if k not in _BOOKKEEPING}
+
+
+def what(entity: str) -> str:
+    from pmcs.i18n import t
+
+    return t(f"what.{entity}")

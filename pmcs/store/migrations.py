@@ -1,0 +1,64 @@
+"""Schema migrations: an ordered list of small named functions (sqlite-utils
+``Migrations``), applied when the database opens.
+
+Never edit a released migration; append a new one. The names applied to a
+database are compared with this list first, with plain sqlite3 (fast path):
+sqlite-utils is imported only when something is pending, and a database that
+has migrations this code does not know was written by a newer pmcs and is
+refused untouched.
+"""
+from __future__ import annotations
+
+from pmcs.errors import UserError
+
+SET_NAME = "pmcs"
+MIGRATIONS: list = []  # (name, fn) in order; fn takes a sqlite_utils.Database
+
+
+def migration(fn):
+    MIGRATIONS.append((fn.__name__, fn))
+    return fn
+
+
+def known_names() -> list[str]:
+    return [name for name, _ in MIGRATIONS]
+
+
+def applied_names(db) -> list[str]:
+    exists = db.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'")
+    if not exists:
+        return []
+    return [r[0] for r in db.query("SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid", (SET_NAME,))]
+
+
+def migrate(db) -> None:
+    _load_all()
+    known = known_names()
+    applied = applied_names(db)
+    unknown = [n for n in applied if n not in known]
+    if unknown:
+        raise UserError("error.db_newer", hint="hint.db_newer", path=str(db.path), names=", ".join(unknown))
+    if applied == known:
+        return
+    from sqlite_utils.migrations import Migrations
+
+    ms = Migrations(SET_NAME)
+    for name, fn in MIGRATIONS:
+        ms(name=name)(fn)
+    su = db.sqlite_utils()
+    with db.write():  # BEGIN IMMEDIATE: two processes opening a new file at once take turns
+        unknown = [n for n in applied_names(db) if n not in known]
+        if unknown:
+            raise UserError("error.db_newer", hint="hint.db_newer", path=str(db.path), names=", ".join(unknown))
+        ms.apply(su)
+
+
+def _load_all() -> None:
+    """Import every module that contributes migrations (kept in order)."""
+    if MIGRATIONS:
+        return
+    from pmcs.store import schema  # noqa: F401  (registers its migrations)
+
+
+def schema_version(db) -> int:
+    return len(applied_names(db))

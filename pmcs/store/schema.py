@@ -1,0 +1,90 @@
+"""The migrations themselves, in order. Append; never edit a released one."""
+from __future__ import annotations
+
+from pmcs.store.migrations import migration
+
+
+@migration
+def m001_meta_and_events(db):
+    db.execute(
+        """CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)"""
+    )
+    db.execute(
+        """CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT,
+            entity TEXT NOT NULL,
+            ref TEXT NOT NULL,
+            action TEXT NOT NULL,
+            before TEXT,
+            after TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX idx_events_ref ON events (ref, id)")
+    db.execute(
+        "CREATE TRIGGER events_no_update BEFORE UPDATE ON events "
+        "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END"
+    )
+    db.execute(
+        "CREATE TRIGGER events_no_delete BEFORE DELETE ON events "
+        "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END"
+    )
+
+
+@migration
+def m002_units(db):
+    db["units"].create(
+        {
+            "id": int, "code": str, "building": str, "entrance": str, "floor": int,
+            "area": float, "type": str, "status": str, "created_at": str, "updated_at": str,
+        },
+        pk="id",
+        not_null={"code", "type", "status", "created_at", "updated_at"},
+    )
+    db.execute("CREATE UNIQUE INDEX idx_units_code ON units (code)")
+    db.execute("CREATE INDEX idx_units_building ON units (building, code)")
+
+
+@migration
+def m003_people(db):
+    db["people"].create(
+        {
+            "id": int, "name": str, "phone": str, "phone2": str, "id_number": str,
+            "vip": int, "notes": str, "created_at": str, "updated_at": str,
+        },
+        pk="id",
+        not_null={"name", "vip", "created_at", "updated_at"},
+        defaults={"vip": 0},
+    )
+    db.execute("CREATE UNIQUE INDEX idx_people_id_number ON people (id_number) WHERE id_number IS NOT NULL")
+    db.execute("CREATE INDEX idx_people_name ON people (name)")
+    db.execute("CREATE INDEX idx_people_phone ON people (phone)")
+    db["person_units"].create(
+        {"id": int, "person_id": int, "unit_id": int, "role": str, "start": str, "end": str, "created_at": str},
+        pk="id",
+        not_null={"person_id", "unit_id", "role", "created_at"},
+        foreign_keys=[("person_id", "people", "id"), ("unit_id", "units", "id")],
+    )
+    db.execute("CREATE INDEX idx_person_units_unit ON person_units (unit_id)")
+    db.execute("CREATE INDEX idx_person_units_person ON person_units (person_id)")
+    db.execute(
+        """CREATE VIEW unit_people AS
+           SELECT u.code AS unit, u.building, p.id AS person_id, p.name, l.role, l.start, l."end"
+           FROM person_units l JOIN units u ON u.id = l.unit_id JOIN people p ON p.id = l.person_id"""
+    )
+
+
+@migration
+def m004_staff(db):
+    db["staff"].create(
+        {
+            "id": int, "code": str, "name": str, "team": str, "role": str, "phone": str,
+            "active": int, "created_at": str, "updated_at": str,
+        },
+        pk="id",
+        not_null={"code", "name", "team", "role", "active", "created_at", "updated_at"},
+        defaults={"active": 1},
+    )
+    db.execute("CREATE UNIQUE INDEX idx_staff_code ON staff (code)")
+    db.execute("CREATE INDEX idx_staff_name ON staff (name)")
