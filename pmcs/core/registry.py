@@ -9,7 +9,8 @@ from pmcs.errors import FieldError
 
 UNIT_CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z\-]{0,30}$")
 _TRIPLE = re.compile(r"^(?P<b>[0-9A-Za-z]+)-(?P<e>[0-9A-Za-z]+)-(?P<r>\d{3,5})$")
-_PAIR = re.compile(r"^(?P<b>[0-9A-Za-z]+?)-?(?P<r>\d{3,5})$")
+# A1502, AB-1502 or 12-1502: a lettered building, or any building before a dash
+_PAIR = re.compile(r"^(?P<b>[A-Za-z][0-9A-Za-z]*?|[0-9A-Za-z]+(?=-))-?(?P<r>\d{3,5})$")
 
 
 def clean_unit_code(value: str, field: str = "code") -> str:

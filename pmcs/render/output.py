@@ -57,7 +57,8 @@ def key_values(title: str, pairs: list[tuple[str, object]]) -> None:
 
 
 def line(text: str) -> None:
-    console().print(text, markup=False)
+    """A plain line: never wrapped or styled, so scripts can read it."""
+    sys.stdout.write(text + "\n")
 
 
 def _cell(value) -> str:

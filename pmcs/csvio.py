@@ -1,0 +1,316 @@
+"""CSV import and export shared by every command (DESIGN §3 "CSV import").
+
+Reading: the encoding is detected (UTF-8 BOM -> utf-8-sig; strict UTF-8 ->
+utf-8; else gb18030), the file is streamed line by line so a million-row file
+never sits in memory, headers are matched to schema fields by name or alias
+(Chinese or English, any case), values stay raw text, and every row carries the
+physical line it starts on.
+
+Writing: UTF-8 with BOM by default (Excel opens it), cells a spreadsheet would
+run as a formula are neutralised with a leading apostrophe, reversibly, so an
+export imports back unchanged.
+
+Stdlib only: this module sits on the CLI's start-up path.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import re
+import sys
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
+
+from pmcs.errors import UserError
+
+if TYPE_CHECKING:
+    from pmcs.core.fields import Field
+
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+SNIFF_BYTES = 1 << 20  # encoding is decided on the first 1 MiB
+FIELD_LIMIT = 10 * 1024 * 1024  # one cell may not exceed 10 MB
+_PROBE = "a,\"'\r\n"  # readable encodings must spell these as ASCII does
+_GB = {"gbk", "gb2312"}  # cp936 looks up as gbk; gb18030 is their superset
+_SPLIT_LINES = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")  # after \n, \r\n or a lone \r
+_HEADER_MARKS = re.compile(
+    r"^[\s*]+|(?:[\s*]|[(（]\s*(?:必填|选填|required|optional)\s*[)）])+$", re.IGNORECASE
+)
+
+
+# --- formula neutralising --------------------------------------------------
+
+def _dangerous(value: str) -> bool:
+    # Apostrophes already in front count too, so "'=x" -> "''=x" and the
+    # mapping stays one-to-one (any run of apostrophes, not just one).
+    return value.lstrip("'").startswith(DANGEROUS)
+
+
+def neutralise(value: str) -> str:
+    """Prefix "'" to a cell a spreadsheet would treat as a formula."""
+    return "'" + value if _dangerous(value) else value
+
+
+def unneutralise(value: str) -> str:
+    """Exact inverse of :func:`neutralise`."""
+    return value[1:] if value.startswith("'") and _dangerous(value[1:]) else value
+
+
+# --- encodings -------------------------------------------------------------
+
+def normalise_encoding(name: str | None) -> str | None:
+    """Canonical codec name; GBK family -> gb18030. Only encodings that keep
+    ASCII bytes as they are (UTF-8, GB18030, Big5 …) can be read line by line,
+    so UTF-16/32 and non-text codecs are refused."""
+    if name is None:
+        return None
+    try:
+        canon = codecs.lookup(name.strip()).name
+        ok = canon == "utf-8-sig" or _PROBE.encode(canon) == _PROBE.encode("ascii")
+    except (LookupError, UnicodeError):
+        ok = False
+    if not ok:
+        raise UserError("error.unknown_encoding", value=name)
+    return "gb18030" if canon in _GB else canon
+
+
+def _detect(prefix: bytes, complete: bool) -> str:
+    if prefix.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:  # incremental: a multibyte char cut at the 1 MiB boundary is fine
+        codecs.getincrementaldecoder("utf-8")().decode(prefix, final=complete)
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "gb18030"
+
+
+# --- writing ---------------------------------------------------------------
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, (int, float)):
+        return str(value)  # shortest round-trip form: 1234567.5, 95.0, -3
+    return neutralise(str(value))
+
+
+def write_csv(out, columns: list[str], rows: Iterable[dict]) -> int:
+    """Write a header and rows (streamed); return the number of rows."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([neutralise(c) for c in columns])
+    count = 0
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in columns])
+        count += 1
+    return count
+
+
+@contextmanager
+def open_output(path: str | None, encoding: str = "utf-8-sig") -> Iterator[io.TextIOBase]:
+    """A text stream to `path` (created 0600: exports hold personal data) or
+    to stdout for None / "-"; the encoding (and BOM) apply to stdout too."""
+    enc = normalise_encoding(encoding) or "utf-8-sig"
+    shown = path if path not in (None, "-") else "<stdout>"
+    try:
+        if path in (None, "-"):
+            buf = getattr(sys.stdout, "buffer", None)
+            if buf is None:  # a plain text stream (tests): no bytes, no BOM
+                yield sys.stdout
+                return
+            sys.stdout.flush()
+            out = io.TextIOWrapper(buf, encoding=enc, newline="")
+            try:
+                yield out
+            finally:
+                out.flush()
+                out.detach()  # leave sys.stdout open
+                buf.flush()
+            return
+        flags = os.O_CREAT | os.O_TRUNC | os.O_WRONLY | getattr(os, "O_BINARY", 0)
+        with open(os.open(path, flags, 0o600), "w", encoding=enc, newline="") as out:
+            yield out
+    except UnicodeEncodeError as e:
+        bad = e.object[e.start:e.end]
+        raise UserError("error.file_write", path=shown, detail=f"{bad!r} cannot be written in {enc}") from None
+    except OSError as e:
+        if shown == "<stdout>" and isinstance(e, BrokenPipeError):
+            raise
+        raise UserError("error.file_write", path=shown, detail=e.strerror or str(e)) from None
+
+
+# --- reading ---------------------------------------------------------------
+
+def _raw_lines(prefix: bytes, rest) -> Iterator[bytes]:
+    """Byte lines of the sniffed prefix followed by the rest of the stream."""
+    for line in io.BytesIO(prefix):
+        if not line.endswith(b"\n"):  # the prefix cut a line: finish it
+            line += rest.readline()
+        yield line
+    yield from rest
+
+
+def _clean_header(cell: str) -> str:
+    return _HEADER_MARKS.sub("", cell.replace("\ufeff", "").strip())
+
+
+class CsvSource:
+    """Opened by read_csv; iterate it for (line_no, {canonical_name: raw_text}) pairs."""
+
+    def __init__(self, name: str, encoding: str, raw_lines: Iterator[bytes],
+                 fields: Sequence[Field], required: Iterable[str], closer=None):
+        self.name = name
+        self.encoding = encoding
+        self.line = 0  # physical lines handed to the csv reader so far
+        self._closer = closer
+        self._reader = csv.reader(self._text_lines(raw_lines))
+        header = None
+        while header is None:
+            try:
+                _, header = self._next_row()
+            except StopIteration:
+                raise UserError("error.no_header", file=name) from None
+            if not any(c.strip() for c in header):
+                header = None  # leading blank lines before the header
+        lookup = {h.casefold(): f.name for f in fields for h in f.headers}
+        self.columns: list[str] = []
+        self._index: list[tuple[int, str]] = []  # (cell position, canonical name)
+        for pos, cell in enumerate(header):
+            text = _clean_header(cell)
+            canon = lookup.get(text.casefold())
+            if canon is None:
+                continue  # unknown columns are ignored
+            if canon in self.columns:
+                raise UserError("error.duplicate_header", file=name, column=text)
+            self.columns.append(canon)
+            self._index.append((pos, canon))
+        missing = [r for r in dict.fromkeys(required) if r not in self.columns]
+        if missing:
+            by_name = {f.name: f for f in fields}
+            accepted = "; ".join("/".join(by_name[m].headers) if m in by_name else m for m in missing)
+            raise UserError("error.missing_columns", hint="hint.columns", file=name,
+                            columns=", ".join(missing), accepted=accepted)
+
+    def _encoding_error(self, line: int) -> UserError:
+        return UserError("error.encoding", hint="hint.encoding", file=self.name,
+                         encoding=self.encoding, line=max(line, 1))
+
+    def _text_lines(self, raw_lines: Iterator[bytes]) -> Iterator[str]:
+        """Decoded physical lines, counted. Splitting bytes on b"\\n" is safe
+        because readable encodings never use 0x0A inside a multibyte char; a
+        decoding error is thus pinned to its exact line."""
+        decode = codecs.getincrementaldecoder(self.encoding)().decode
+        try:
+            for raw in raw_lines:
+                text = decode(raw)
+                # fast path: no \r except in a final \r\n; else split on lone \r too
+                cr = text.find("\r")
+                if cr < 0 or (cr == len(text) - 2 and text[-1] == "\n"):
+                    pieces: Iterable[str] = (text,) if text else ()
+                else:
+                    pieces = [p for p in _SPLIT_LINES.split(text) if p]
+                for piece in pieces:
+                    self.line += 1
+                    yield piece
+            tail = decode(b"", True)  # raises on a truncated char at the end
+            if tail:
+                self.line += 1
+                yield tail
+        except UnicodeDecodeError:
+            raise self._encoding_error(self.line + 1) from None
+        except OSError as e:
+            raise UserError("error.file_read", path=self.name, detail=e.strerror or str(e)) from None
+
+    def _next_row(self) -> tuple[int, list[str]]:
+        start = self.line + 1  # the csv reader has not looked ahead
+        try:
+            return start, next(self._reader)
+        except csv.Error:  # NUL byte, oversized field …
+            raise self._encoding_error(self.line) from None
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
+        try:
+            while True:
+                try:
+                    line, row = self._next_row()
+                except StopIteration:
+                    return
+                if not any(c.strip() for c in row):
+                    continue
+                n = len(row)
+                yield line, {name: unneutralise(row[pos]).strip() if pos < n else ""
+                             for pos, name in self._index}
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._closer is not None:
+            self._closer.close()
+            self._closer = None
+
+    def __enter__(self) -> CsvSource:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def read_csv(path: str, fields: Sequence[Field], *, required: Iterable[str] = (),
+             encoding: str | None = None) -> CsvSource:
+    """Open `path` ("-" = stdin), check its header, return a row iterator."""
+    enc = normalise_encoding(encoding)
+    csv.field_size_limit(FIELD_LIMIT)
+    owned = None
+    if path == "-":
+        name = "<stdin>"
+        raw = getattr(sys.stdin, "buffer", None)
+        if raw is None:  # a text-only stdin (tests): it is already decoded
+            raw, enc = io.BytesIO(sys.stdin.read().encode("utf-8")), "utf-8"
+    else:
+        name = path
+        try:
+            raw = owned = open(path, "rb")
+        except OSError as e:
+            raise UserError("error.file_read", path=path, detail=e.strerror or str(e)) from None
+    try:
+        try:
+            prefix = raw.read(SNIFF_BYTES)
+        except OSError as e:
+            raise UserError("error.file_read", path=name, detail=e.strerror or str(e)) from None
+        enc = enc or _detect(prefix, len(prefix) < SNIFF_BYTES)
+        return CsvSource(name, enc, _raw_lines(prefix, raw), fields, required, owned)
+    except BaseException:
+        if owned is not None:
+            owned.close()
+        raise
+
+
+class LineErrors:
+    """Collects `line N, column X: why` for an import; keeps the first `limit` (50) and counts the rest."""
+
+    def __init__(self, limit: int = 50):
+        self.limit = limit
+        self.count = 0
+        self.lines: list[str] = []
+        self.bad_rows: set[int] = set()
+
+    def add(self, line: int, column: str, why: str) -> None:
+        from pmcs.i18n import t
+
+        self.count += 1
+        self.bad_rows.add(line)
+        if len(self.lines) < self.limit:
+            shown = t(f"field.{column}")  # field names in the user's language
+            shown = column if shown == f"field.{column}" else shown
+            self.lines.append(t("import.line_error", line=line, column=shown, why=why))
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def summary(self) -> list[str]:
+        from pmcs.i18n import t
+
+        rest = self.count - len(self.lines)
+        return self.lines + ([t("import.more_errors", count=rest)] if rest else [])

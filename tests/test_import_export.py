@@ -1,0 +1,179 @@
+"""CSV in and out of the registry, as Excel and finance scripts use it."""
+import csv
+import io
+import json
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from pmcs.core.ids import id_check_digit
+
+AREAS = ["110105", "310104", "440305", "320106"]
+
+
+def make_id(rng):
+    first = rng.choice(AREAS) + f"{rng.randint(1950, 2005)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
+    return first + id_check_digit(first)
+
+
+def estate_files(tmp_path, encoding, n_units=1400, n_people=3000):
+    """A unit file and a people file as Excel on Chinese Windows saves them."""
+    rng = random.Random(7)
+    units = [f"{b}-{e}-{f:02d}{r:02d}" for b in range(1, 13) for e in (1, 2) for f in range(1, 31) for r in (1, 2)][:n_units - 2]
+    units += ["0101", "0102"]  # codes with leading zeros must survive as text
+    ufile = tmp_path / f"units-{encoding}.csv"
+    with open(ufile, "w", encoding=encoding, newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["房号", "楼栋", "面积", "类型", "状态"])
+        for code in units:
+            w.writerow([code, code.split("-")[0] if "-" in code else "A", f"{rng.uniform(60, 160):.2f}", "住宅", "已入住"])
+    ids = set()
+    pfile = tmp_path / f"people-{encoding}.csv"
+    with open(pfile, "w", encoding=encoding, newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["姓名", "手机", "身份证号", "房号", "身份"])
+        for i in range(n_people):
+            pid = make_id(rng)
+            while pid in ids:
+                pid = make_id(rng)
+            ids.add(pid)
+            w.writerow([rng.choice("王李张刘陈杨") + rng.choice("伟芳娜敏静丽强磊") + "某", f"1{rng.choice('3589')}{rng.randint(0, 10**9 - 1):09d}",
+                        pid, units[i % len(units)], "业主" if i < len(units) else "家庭成员"])
+    return ufile, pfile, units, ids
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-8-sig"])
+def test_excel_files_import_with_chinese_headers_and_exact_codes(pmcs, tmp_path, encoding):
+    ufile, pfile, units, ids = estate_files(tmp_path, encoding)
+    assert "1400 added" in pmcs.ok("unit", "import", ufile).stdout
+    assert "3000 added" in pmcs.ok("person", "import", pfile).stdout
+    assert {r[0] for r in pmcs.rows("SELECT code FROM units")} == set(units)
+    assert {r[0] for r in pmcs.rows("SELECT id_number FROM people")} == ids
+    assert pmcs.rows("SELECT count(*) FROM person_units")[0][0] == 3000
+    assert pmcs.rows("SELECT building FROM units WHERE code = '0101'") == [("A",)]
+    assert pmcs.rows("SELECT typeof(id_number) FROM people LIMIT 1") == [("text",)]
+
+
+def test_three_bad_rows_are_named_and_nothing_is_written(pmcs, tmp_path):
+    pmcs.ok("unit", "add", "1-1-101")
+    before = pmcs.dump()
+    good = make_id(random.Random(1))
+    f = tmp_path / "people.csv"
+    f.write_text(
+        "姓名,身份证号,房号\n"
+        f"张三,{good},1-1-101\n"
+        "李四,110105194912310021,1-1-101\n"   # line 3: bad check digit
+        "王五,,9-9-909\n"                      # line 4: unknown unit
+        ",,1-1-101\n"                          # line 5: empty name
+        "赵六,,1-1-101\n",
+        encoding="utf-8",
+    )
+    result = pmcs("person", "import", f)
+    assert result.exit_code == 1
+    err = result.stderr
+    assert "3 bad rows" in err
+    assert "line 3, column ID number" in err and "check digit" in err
+    assert "line 4, column unit" in err and "9-9-909" in err
+    assert "line 5, column name" in err
+    assert "line 2" not in err and "line 6" not in err
+    assert pmcs.dump() == before
+
+
+def test_dry_run_validates_and_writes_nothing(pmcs, tmp_path):
+    f = tmp_path / "u.csv"
+    f.write_text("unit,area\n1-1-101,80\n1-1-102,90\n", encoding="utf-8")
+    pmcs.ok("init")
+    before = pmcs.dump()
+    out = pmcs.ok("unit", "import", f, "--dry-run").stdout
+    assert "2 rows checked" in out
+    assert pmcs.dump() == before
+
+
+def test_insert_mode_refuses_existing_and_upsert_updates_only_given_columns(pmcs, tmp_path):
+    pmcs.ok("unit", "add", "1-1-101", "--area", "80", "--status", "occupied")
+    f = tmp_path / "u.csv"
+    f.write_text("unit,area\n1-1-101,81.5\n1-1-102,90\n", encoding="utf-8")
+    result = pmcs("unit", "import", f)
+    assert result.exit_code == 1 and "line 2" in result.stderr and "already exists" in result.stderr
+    assert "1 added, 1 updated" in pmcs.ok("unit", "import", f, "--mode", "upsert").stdout
+    assert pmcs.rows("SELECT code, area, status FROM units ORDER BY code") == [
+        ("1-1-101", 81.5, "occupied"), ("1-1-102", 90.0, "vacant")]
+
+
+def test_duplicate_in_file_is_reported(pmcs, tmp_path):
+    f = tmp_path / "u.csv"
+    f.write_text("unit\n1-1-101\n1-1-101\n", encoding="utf-8")
+    result = pmcs("unit", "import", f)
+    assert result.exit_code == 1 and "line 3" in result.stderr and "line 2" in result.stderr
+
+
+def test_import_reads_standard_input(pmcs):
+    result = pmcs("unit", "import", "-", input="unit,area\n2-1-301,99\n")
+    assert result.exit_code == 0, result.stderr
+    assert pmcs.rows("SELECT code, area FROM units") == [("2-1-301", 99.0)]
+
+
+def test_missing_required_column_names_the_accepted_headers(pmcs, tmp_path):
+    f = tmp_path / "u.csv"
+    f.write_text("楼栋,面积\n1,80\n", encoding="utf-8")
+    result = pmcs("unit", "import", f)
+    assert result.exit_code == 1 and "房号" in result.stderr
+
+
+def test_export_neutralises_formulas_leaves_out_pii_and_round_trips(pmcs, tmp_path):
+    pmcs.ok("unit", "add", "1-1-101", "--area", "80.25", "--status", "occupied")
+    pmcs.ok("unit", "add", "0101", "--building", "A")
+    pmcs.ok("person", "add", "--name", '=HYPERLINK("http://x","点我")', "--phone", "13812345678",
+            "--id-number", "11010519491231002X", "--unit", "1-1-101", "--notes", "+1 买菜")
+    pmcs.ok("person", "add", "--name", "钱七", "--unit", "0101", "--role", "tenant", "--from", "2025-03-01")
+    pmcs.ok("person", "link", "钱七", "--unit", "1-1-101", "--role", "family")
+    plain = pmcs.ok("person", "export").stdout
+    assert "13812345678" not in plain and "11010519491231002X" not in plain
+    units_csv, people_csv = tmp_path / "units.csv", tmp_path / "people.csv"
+    pmcs.ok("unit", "export", "-o", units_csv)
+    pmcs.ok("person", "export", "-o", people_csv, "--include-pii")
+    raw = people_csv.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel shows the Chinese
+    text = raw.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "'+1 买菜" in text
+    first = pmcs.dump()
+
+    from conftest import Runner
+
+    other = Runner(tmp_path / "copy.db")
+    other.ok("unit", "import", units_csv)
+    other.ok("person", "import", people_csv)
+    second = other.dump()
+    for table in ("units", "people", "person_units"):
+        strip = (lambda rows: [r[1:-2] for r in rows]) if table != "person_units" else (lambda rows: [r[1:-1] for r in rows])
+        assert strip(second[table]) == strip(first[table]), table
+    assert other.rows("SELECT name FROM people WHERE id = 1") == [('=HYPERLINK("http://x","点我")',)]
+
+
+def test_gb18030_export(pmcs, tmp_path):
+    pmcs.ok("person", "add", "--name", "欧阳娜娜")
+    out = tmp_path / "p.csv"
+    pmcs.ok("person", "export", "-o", out, "--encoding", "gbk")
+    assert "欧阳娜娜" in out.read_bytes().decode("gb18030")
+
+
+safe_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029\x85"),
+    min_size=1, max_size=40,
+).map(str.strip).filter(bool)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(names=st.lists(safe_text, min_size=1, max_size=5), notes=safe_text)
+def test_any_names_round_trip_through_export_and_import(tmp_path_factory, names, notes):
+    from conftest import Runner
+
+    base = tmp_path_factory.mktemp("rt")
+    a, b = Runner(base / "a.db"), Runner(base / "b.db")
+    for name in names:
+        a.ok("person", "add", "--name", name, "--notes", notes)
+    out = base / "p.csv"
+    a.ok("person", "export", "-o", out)
+    b.ok("person", "import", out)
+    assert b.rows("SELECT name, notes FROM people ORDER BY id") == a.rows("SELECT name, notes FROM people ORDER BY id")
