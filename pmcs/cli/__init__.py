@@ -5,7 +5,7 @@ error handling live in ``pmcs.cli.app``.
 """
 from __future__ import annotations
 
-from pmcs.cli import admin, person, staff, unit
+from pmcs.cli import admin, calendar, cases, config, person, staff, unit
 from pmcs.cli.app import app
 from pmcs.i18n import t
 
@@ -15,6 +15,10 @@ app.command("history", help=t("cmd.history"))(admin.history)
 app.add_typer(unit.app, name="unit")
 app.add_typer(person.app, name="person")
 app.add_typer(staff.app, name="staff")
+for _kind in ("complaint", "repair", "request"):
+    app.add_typer(cases.make_app(_kind), name=_kind)
+app.add_typer(calendar.app, name="calendar")
+app.add_typer(config.app, name="config")
 app.add_typer(admin.db_app, name="db")
 
 

@@ -88,3 +88,11 @@ def m004_staff(db):
     )
     db.execute("CREATE UNIQUE INDEX idx_staff_code ON staff (code)")
     db.execute("CREATE INDEX idx_staff_name ON staff (name)")
+
+
+# later capabilities keep their tables beside their SQL; their order is fixed here
+from pmcs.store.calendar import m005_calendar_and_sla  # noqa: E402
+from pmcs.store.cases import m006_cases  # noqa: E402
+
+migration(m005_calendar_and_sla)
+migration(m006_cases)

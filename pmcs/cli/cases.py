@@ -1,0 +1,166 @@
+"""pmcs complaint|repair|request …: one command set per workflow, generated from
+the workflow table (options, --help text) so the CLI cannot drift from the engine."""
+from __future__ import annotations
+
+import inspect
+import sys
+from typing import Optional
+
+import typer
+
+from pmcs.cli.common import FormatOpt, LimitOpt, check_format, done, session
+from pmcs.core.workflow import WORKFLOWS
+from pmcs.i18n import t
+from pmcs.services import cases as svc
+
+
+def _opt(name: str, help_text: str):
+    return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=Optional[str],
+                             default=typer.Option(None, "--" + name.replace("_", "-"), help=help_text))
+
+
+def _command(fn, params, doc):
+    """A Typer command whose options are generated (Typer reads __signature__)."""
+    def wrapper(**kw):
+        return fn(**kw)
+
+    wrapper.__signature__ = inspect.Signature(params)
+    wrapper.__doc__ = doc
+    wrapper.__name__ = fn.__name__
+    return wrapper
+
+
+def steps_help(wf) -> str:
+    """The step table in words: which options finish which step."""
+    lines = []
+    for st in wf.steps[1:]:
+        need = " ".join("--" + f.replace("_", "-") for f in st.requires)
+        opt = " ".join("[--" + f.replace("_", "-") + "]" for f in st.optional)
+        cond = "; ".join(f"{t('case.if')} {f}={v}: " + " ".join("--" + m.replace("_", "-") for m in more)
+                         for f, v, more in st.when)
+        lines.append(f"{t(f'step.{wf.kind}.{st.code}')} ({st.code}): {need} {opt} {cond}".rstrip())
+    return "\n\n".join(lines)
+
+
+def make_app(kind: str) -> typer.Typer:
+    wf = WORKFLOWS[kind]
+    app = typer.Typer(help=t(f"cmd.{kind}"), no_args_is_help=True)
+    first = wf.steps[0]
+    ref_arg = inspect.Parameter("ref", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=str,
+                                default=typer.Argument(..., help=t("arg.case_ref")))
+
+    def add(**kw):
+        kw = _prompt_missing(wf, kw)
+        case = svc.add_case(session(), kind, **kw)
+        done("case.added", number=case["number"], step=t(f"step.{kind}.{case['step']}"), due=_local(case["due_at"]))
+        if case["repeat_of"]:
+            done("case.repeat_flag", number=case["number"])
+
+    add_params = [_opt("unit", t("opt.unit")), _opt("person", t("opt.case_person"))]
+    add_params += [_opt(f, t(f"cfield.{f}")) for f in dict.fromkeys(first.requires + first.optional + tuple(
+        m for _, _, more in first.when for m in more)) if f not in ("unit", "person")]
+    add_params.append(_opt("note", t("cfield.note")))
+    app.command("add", help=t(f"cmd.{kind}.add"))(_command(add, add_params, None))
+
+    later = [f for st in wf.steps[1:] for f in st.requires + st.optional + tuple(m for _, _, more in st.when for m in more)]
+
+    def advance(ref, **kw):
+        case = svc.advance(session(), kind, ref, **kw)
+        if case["status"] == "closed":
+            done("case.closed", number=case["number"])
+        else:
+            done("case.advanced", number=case["number"], step=t(f"step.{kind}.{case['step']}"), due=_local(case["due_at"]))
+
+    adv_params = [ref_arg] + [_opt(f, t(f"cfield.{f}")) for f in dict.fromkeys(later) if f != "note"]
+    adv_params.append(_opt("note", t("cfield.note")))
+    app.command("advance", help=t("cmd.case.advance") + "\n\n" + steps_help(wf))(_command(advance, adv_params, None))
+
+    for action in ("hold", "cancel", "reopen"):
+        app.command(action, help=t(f"cmd.case.{action}"))(_status_command(kind, action))
+
+    @app.command("resume", help=t("cmd.case.resume"))
+    def resume(ref: str = typer.Argument(..., help=t("arg.case_ref"))):
+        case = svc.resume(session(), kind, ref)
+        done("case.resumed", number=case["number"], due=_local(case["due_at"]))
+
+    @app.command("show", help=t("cmd.case.show"))
+    def show(ref: str = typer.Argument(..., help=t("arg.case_ref")), format: str = FormatOpt):
+        from pmcs.render.cases import show_case
+
+        show_case(svc.show_case(session(), kind, ref), check_format(format, ("table", "json")), session().now_iso())
+
+    @app.command("list", help=t("cmd.case.list"))
+    def list_(step: Optional[str] = typer.Option(None, "--step", help=t("opt.step")),
+              state: str = typer.Option("open", "--state", help=t("opt.state")),
+              open_: Optional[bool] = typer.Option(None, "--open/--closed", help=t("opt.open_closed")),
+              overdue: bool = typer.Option(False, "--overdue", help=t("opt.overdue")),
+              unit: Optional[str] = typer.Option(None, "--unit", "-u", help=t("opt.unit")),
+              category: Optional[str] = typer.Option(None, "--category", help=t("cfield.category")),
+              acceptor: Optional[str] = typer.Option(None, "--acceptor", help=t("opt.acceptor")),
+              handler: Optional[str] = typer.Option(None, "--handler", help=t("cfield.handler")),
+              since: Optional[str] = typer.Option(None, "--since", help=t("opt.since")),
+              repeat: bool = typer.Option(False, "--repeat", help=t("opt.repeat")),
+              limit: int = typer.Option(100, "--limit", help=t("opt.limit")), format: str = FormatOpt):
+        from pmcs.render.cases import list_cases
+
+        fmt = check_format(format)
+        chosen = {True: "open", False: "closed", None: state}[open_]
+        rows = svc.list_cases(session(), kind, step=step, state=_state(chosen), overdue=overdue, unit=unit,
+                              category=category, acceptor=acceptor, handler=handler, since=since, repeat=repeat,
+                              limit=limit)
+        list_cases(rows, kind, fmt, session().now_iso())
+
+    if kind == "repair":
+        @app.command("reassign", help=t("cmd.repair.reassign"))
+        def reassign(ref: str = typer.Argument(..., help=t("arg.case_ref")),
+                     handler: str = typer.Option(..., "--handler", "--technician", help=t("cfield.handler")),
+                     note: Optional[str] = typer.Option(None, "--note", help=t("cfield.note"))):
+            case = svc.reassign(session(), ref, handler, note)
+            done("case.reassigned", number=case["number"], handler=case["handler"])
+
+        @app.command("return", help=t("cmd.repair.return"))
+        def return_(ref: str = typer.Argument(..., help=t("arg.case_ref")),
+                    reason: str = typer.Option(..., "--reason", help=t("opt.reason"))):
+            case = svc.return_order(session(), ref, reason)
+            done("case.advanced", number=case["number"], step=t(f"step.{kind}.{case['step']}"), due=_local(case["due_at"]))
+    return app
+
+
+def _status_command(kind, action):
+    def command(ref: str = typer.Argument(..., help=t("arg.case_ref")),
+                reason: str = typer.Option(..., "--reason", help=t("opt.reason"))):
+        case = getattr(svc, action)(session(), kind, ref, reason)
+        done(f"case.{action}_done", number=case["number"], step=t(f"step.{kind}.{case['step']}"),
+             due=_local(case["due_at"]))
+    command.__name__ = action
+    return command
+
+
+def _state(value: str) -> str:
+    from pmcs.errors import UsageError
+
+    if value not in ("open", "closed", "all"):
+        raise UsageError("error.bad_choice", field="--state", value=value, choices="open, closed, all")
+    return value
+
+
+def _prompt_missing(wf, kw: dict) -> dict:
+    """On a terminal, ask for what is missing; off a terminal the service refuses it."""
+    if not sys.stdin.isatty():
+        return kw
+    first = wf.steps[0]
+    if not kw.get("unit") and not kw.get("person"):
+        kw["unit"] = typer.prompt(t("opt.unit"), default="", show_default=False) or None
+    for name in first.requires:
+        while not kw.get(name):
+            kw[name] = typer.prompt(t(f"cfield.{name}"))
+    return kw
+
+
+def _local(iso):
+    from pmcs.render.history import local_time
+
+    return local_time(iso) if iso else "-"
+
+
+__all__ = ["make_app", "LimitOpt"]

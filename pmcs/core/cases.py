@@ -1,0 +1,119 @@
+"""The case engine's rules, pure: which moves are allowed now, what a step
+needs, and when the next step falls due. Works from the workflow tables."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from pmcs.core.fields import clean_value
+from pmcs.core.workflow import CLOSED, STATUS_MOVES, Workflow
+from pmcs.errors import NotAllowed
+
+OPEN_STATUSES = ("open", "on_hold")
+
+
+@dataclass
+class Plan:
+    to_step: str
+    values: dict  # cleaned fields of the finished step
+    reopened: bool = False
+    status: str = "open"
+    extra: dict = field(default_factory=dict)
+
+
+def status_after(case: dict, action: str) -> str:
+    """One state table for hold/resume/cancel/reopen/advance of every kind."""
+    status = case["status"]
+    target = STATUS_MOVES.get((status, action))
+    if target is None:
+        raise NotAllowed(f"error.case_{action}_refused" if action in ("resume", "reopen") else "error.case_not_open",
+                         ref=case["number"], status=status, action=action)
+    return target
+
+
+def clean_fields(wf: Workflow, given: dict) -> dict:
+    out = {}
+    for name, value in given.items():
+        if value is None or value == "":
+            continue
+        out[name] = clean_value(wf.fields[name], value) if name in wf.fields else value
+    return out
+
+
+def plan_advance(wf: Workflow, case: dict, given: dict) -> Plan:
+    """Finish the current step with ``given`` fields; refuse skipping or missing fields (exit 4)."""
+    status_after(case, "advance")
+    current = case["step"]
+    allowed = wf.allowed(current)
+    stray = [f for f in given if given[f] not in (None, "") and f not in allowed]
+    if stray:
+        owner = wf.owner_of(stray[0])
+        raise NotAllowed("error.field_not_now", ref=case["number"], field=stray[0], step=current,
+                         owner=owner or "-", needs=", ".join(wf.required(current, case["values"])) or "-")
+    values = clean_fields(wf, given)
+    merged = case["values"] | values
+    missing = [f for f in wf.required(current, merged) if merged.get(f) in (None, "")]
+    if missing:
+        raise NotAllowed("error.step_needs", ref=case["number"], step=current, fields=", ".join("--" + f.replace("_", "-") for f in missing))
+    for step, fname, value, target in wf.branches:
+        if step == current and values.get(fname) == value:
+            return Plan(target, values, reopened=True, extra={"kept": fname})
+    nxt = wf.next_step(current)
+    return Plan(nxt, values, status="closed" if nxt == CLOSED else "open")
+
+
+def fields_from(wf: Workflow, step_code: str) -> set[str]:
+    """Fields recorded at ``step_code`` and after: cleared when a case goes back there."""
+    i = wf.index(step_code)
+    names: set[str] = set()
+    for st in wf.steps[i:]:
+        names.update(st.requires + st.optional)
+        for _, _, more in st.when:
+            names.update(more)
+    return names
+
+
+def anchor_time(anchor: str, case: dict, start: datetime, tz) -> datetime:
+    """Where a step's deadline counts from."""
+    if anchor == "recorded":
+        return _parse(case["recorded_at"]) + timedelta(seconds=case.get("held_seconds") or 0)
+    if anchor == "promise_or_reply":
+        values = case["values"]
+        promise = values.get("promise")
+        promised = datetime.combine(datetime.fromisoformat(promise).date(), time(18, 0), tz) if promise else None
+        return max(t for t in (start, promised) if t is not None)
+    if anchor == "appointment":
+        appt = case["values"].get("appointment")
+        if appt:
+            return max(start, parse_local(appt, tz))
+    return start
+
+
+def due_at(wf: Workflow, step_code: str, case: dict, start: datetime, *, sla_table: dict, calendar, tz) -> datetime | None:
+    if step_code == CLOSED:
+        return None
+    st = wf.step(step_code)
+    if not st.sla:
+        return None
+    from pmcs.core.durations import add
+    from pmcs.core.sla import lookup
+
+    variant = case["values"].get(wf.variant) if wf.variant else None
+    duration = lookup(sla_table, st.sla, variant or "default")
+    return add(anchor_time(st.anchor, case, start, tz), duration, calendar, tz)
+
+
+def parse_local(text: str, tz) -> datetime:
+    """A local date or date-time typed by the clerk (2026-11-23, 2026-11-23 14:00)."""
+    moment = datetime.fromisoformat(text.strip().replace("/", "-"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    return moment
+
+
+def _parse(iso: str) -> datetime:
+    return datetime.fromisoformat(iso.replace("Z", "+00:00"))
+
+
+def is_repeat_window(recorded_at: datetime, days: int) -> datetime:
+    return recorded_at - timedelta(days=days)

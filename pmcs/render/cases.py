@@ -1,0 +1,113 @@
+"""Cases on screen: lists with overdue first, and a timeline per case."""
+from __future__ import annotations
+
+import json
+import sys
+
+from pmcs.i18n import label, t
+from pmcs.render.history import local_time
+from pmcs.render.output import console, emit_rows, key_values
+
+LIST_COLUMNS = ("number", "step", "unit", "category", "acceptor", "handler", "due", "late")
+
+
+def overdue_text(due_iso: str | None, now_iso: str) -> str:
+    """How late, e.g. '3h20m' or '2d4h'; '' when not overdue."""
+    if not due_iso or due_iso >= now_iso:
+        return ""
+    from datetime import datetime
+
+    minutes = int((datetime.fromisoformat(now_iso.replace("Z", "+00:00")) -
+                   datetime.fromisoformat(due_iso.replace("Z", "+00:00"))).total_seconds() // 60)
+    return duration_text(minutes)
+
+
+def duration_text(minutes: int) -> str:
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days}{t('unit.d')}{hours}{t('unit.h')}"
+    if hours:
+        return f"{hours}{t('unit.h')}{mins:02d}{t('unit.m')}"
+    return f"{mins}{t('unit.m')}"
+
+
+def short_time(iso: str | None) -> str:
+    return local_time(iso)[5:] if iso else ""
+
+
+def list_cases(rows: list[dict], kind: str, fmt: str, now_iso: str) -> None:
+    if fmt != "table":
+        data = [{"number": r["number"], "kind": r["kind"], "step": r["step"], "status": r["status"], "unit": r["unit"],
+                 "person": r["person_name"], "category": r["category"], "severity": r["severity"],
+                 "urgency": r["urgency"], "acceptor": r["acceptor"], "handler": r["handler"],
+                 "recorded_at": r["recorded_at"], "due_at": r["due_at"], "closed_at": r["closed_at"],
+                 "overdue": bool(r["status"] == "open" and r["due_at"] and r["due_at"] < now_iso),
+                 "repeat": r["repeat_of"] is not None, "reopened": r["reopen_count"] > 0} for r in rows]
+        emit_rows(data, [(k, k) for k in data[0]] if data else [("number", "number")], fmt)
+        return
+    from rich.table import Table
+
+    table = Table(title=t(f"case.list_title.{kind}"), title_justify="left", header_style="bold")
+    for key in LIST_COLUMNS:
+        table.add_column(t(f"col.{key}"), overflow="fold", no_wrap=key in ("number", "due", "unit"))
+    for r in rows:
+        late = overdue_text(r["due_at"], now_iso) if r["status"] == "open" else ""
+        flags = ("↻" if r["reopen_count"] else "") + ("R" if r["repeat_of"] else "")
+        step = t(f"step.{kind}.{r['step']}") + (f" ({t('status.' + r['status'])})" if r["status"] not in ("open", "closed") else "")
+        table.add_row(r["number"] + (f" {flags}" if flags else ""), step, r["unit"] or "",
+                      r.get("category_label") or r["category"] or "", r["acceptor"] or "", r["handler"] or "",
+                      short_time(r["due_at"]), late, style="red" if late else None)
+    c = console()
+    c.print(table)
+    c.print(t("case.count", count=len(rows)))
+
+
+def show_case(case: dict, fmt: str, now_iso: str) -> None:
+    if fmt == "json":
+        out = {k: v for k, v in case.items() if k not in ("id", "unit_id", "person_id", "repeat_of")}
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=2, default=str)
+        sys.stdout.write("\n")
+        return
+    kind = case["kind"]
+    v = case["values"]
+    pairs = [(t("col.status"), t(f"status.{case['status']}") + (f" — {case['hold_reason']}" if case["hold_since"] else "")),
+             (t("col.step"), t(f"step.{kind}.{case['step']}")),
+             (t("col.unit"), case["unit"]), (t("col.person"), case["person_name"]),
+             (t("col.acceptor"), case["acceptor"]), (t("col.handler"), case["handler"]),
+             (t("col.recorded"), local_time(case["recorded_at"])),
+             (t("col.due"), local_time(case["due_at"]))]
+    for name in ("channel", "category", "severity", "nature", "urgency", "type", "description", "remedy"):
+        if v.get(name):
+            shown = case.get("category_label") if name == "category" else None
+            pairs.append((t(f"cf.{name}"), shown or _value(name, v[name])))
+    if case.get("repeat_number"):
+        pairs.append((t("case.repeat"), case["repeat_number"]))
+    if case["reopen_count"]:
+        pairs.append((t("case.reopened"), str(case["reopen_count"])))
+    if case["cancel_reason"]:
+        pairs.append((t("case.cancel_reason"), case["cancel_reason"]))
+    key_values(f"{case['number']}", pairs)
+    from rich.table import Table
+
+    table = Table(title=t("case.timeline"), title_justify="left", header_style="bold")
+    for key in ("step", "started", "due", "done", "who", "late", "details"):
+        table.add_column(t(f"col.{key}"), overflow="fold")
+    for st in case["steps"]:
+        end = st["done_at"] or now_iso
+        late = overdue_text(st["due_at"], end) if st["due_at"] else ""
+        details = "; ".join(f"{t('cf.' + k)}: {_value(k, x)}" for k, x in st["fields"].items()
+                            if k not in ("description", "remedy", "channel", "category", "note") and x not in (None, ""))
+        if st["note"]:
+            details = (details + "; " if details else "") + st["note"]
+        table.add_row(t(f"step.{kind}.{st['step']}"), short_time(st["started_at"]), short_time(st["due_at"]),
+                      short_time(st["done_at"]), st["actor"] or "", late, details, style="red" if late else None)
+    console().print(table)
+
+
+def _value(name: str, value) -> str:
+    enums = {"channel": "channel", "reply_channel": "channel", "severity": "severity", "nature": "nature",
+             "urgency": "urgency", "verdict": "verdict", "type": "request_type", "paid": "paid"}
+    if name in enums:
+        return label(enums[name], value)
+    return str(value)

@@ -1,0 +1,330 @@
+"""The case engine: complaints, repairs and requests through their workflows.
+
+Rules come from core/workflow.py (the tables) and core/cases.py (moves, due
+times); SQL from store/cases.py. Every change is one transaction with events.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from pmcs.clock import local_zone
+from pmcs.core import cases as rules
+from pmcs.core.workflow import CLOSED, WORKFLOWS
+from pmcs.errors import NotFound, UserError
+from pmcs.services.session import from_iso, to_iso
+from pmcs.store import cases as q
+
+MIRRORED = ("channel", "category", "severity", "nature", "urgency", "verdict", "type", "handler")
+_NUMBER = re.compile(r"^(?:(?P<prefix>[A-Za-z]{2})-)?(?:(?P<year>\d{4})-)?(?P<seq>\d{1,6})$")
+
+
+def workflow(kind: str):
+    return WORKFLOWS[kind]
+
+
+def get_case(s, kind: str, ref: str) -> dict:
+    """By number (TS-2026-0042, 2026-0042) or the bare number (42: the latest year's)."""
+    wf = workflow(kind)
+    text = (ref or "").strip().upper()
+    m = _NUMBER.match(text)
+    case = None
+    if m and (m.group("prefix") in (None, wf.prefix)):
+        if m.group("year"):
+            case = q.case_by_number(s.db, f"{wf.prefix}-{m.group('year')}-{int(m.group('seq')):04d}")
+        else:
+            case = q.case_by_seq(s.db, kind, int(m.group("seq")))
+    if case is None or case["kind"] != kind:
+        raise NotFound("error.case_not_found", hint=f"hint.{kind}_list", ref=ref)
+    return case
+
+
+def _context(s):
+    from pmcs.services.calendar import calendar
+    from pmcs.store.calendar import sla_table
+
+    return {"sla_table": sla_table(s.db), "calendar": calendar(s), "tz": local_zone()}
+
+
+def _due(s, wf, step: str, case: dict, start: datetime, ctx) -> str | None:
+    due = rules.due_at(wf, step, case, start, **ctx)
+    return to_iso(due) if due else None
+
+
+def _staff_code(s, ref: str) -> str:
+    from pmcs.services.staff import get_staff
+
+    return get_staff(s, ref, active_only=True)["code"]
+
+
+def acceptor(s) -> str:
+    """谁受理，谁跟进: the acting staff member must be a registered, active staff member."""
+    from pmcs.services.staff import get_staff
+
+    try:
+        return get_staff(s, s.actor, active_only=True)["code"]
+    except NotFound:
+        raise UserError("error.acceptor_unknown", hint="hint.acceptor", actor=s.actor) from None
+
+
+def _resolve_refs(s, wf, values: dict) -> dict:
+    """Staff, category: stored as codes."""
+    for name in ("handler", "praised"):
+        if values.get(name):
+            values[name] = _staff_code(s, values[name])
+    if values.get("category"):
+        values["category"] = category_code(s, values["category"])
+    if values.get("appointment"):
+        try:
+            values["appointment"] = rules.parse_local(values["appointment"], local_zone()).strftime("%Y-%m-%d %H:%M")
+        except ValueError:
+            from pmcs.errors import FieldError
+
+            raise FieldError("appointment", "error.bad_datetime", value=values["appointment"]) from None
+    return values
+
+
+def category_code(s, text: str) -> str:
+    raw = text.strip()
+    for c in q.categories(s.db):
+        if raw.lower() in (c["code"].lower(), c["en"].lower()) or raw == c["zh"]:
+            return c["code"]
+    from pmcs.errors import FieldError
+
+    raise FieldError("category", "error.bad_choice", value=raw,
+                     choices=", ".join(f"{c['code']} ({c['zh']})" for c in q.categories(s.db)))
+
+
+def add_case(s, kind: str, *, unit=None, person=None, **fields) -> dict:
+    from pmcs.services.people import get_person
+    from pmcs.services.units import get_unit
+
+    wf = workflow(kind)
+    first = wf.steps[0]
+    given = {k: v for k, v in fields.items() if v not in (None, "")}
+    stray = [k for k in given if k not in wf.allowed(first.code)]
+    if stray:
+        from pmcs.errors import NotAllowed
+
+        raise NotAllowed("error.field_not_now", ref=kind, field=stray[0], step=first.code,
+                         owner=wf.owner_of(stray[0]) or "-", needs=", ".join(first.requires))
+    values = rules.clean_fields(wf, given)
+    missing = [f for f in wf.required(first.code, values) if f not in values]
+    if not unit and not person:
+        missing.insert(0, "unit")
+    if missing:
+        raise UserError("error.case_needs", kind=kind, fields=", ".join("--" + f.replace("_", "-") for f in missing))
+    ctx = _context(s)
+    with s.write():
+        values = _resolve_refs(s, wf, values)
+        accepted_by = acceptor(s)
+        person_row = get_person(s, person) if person else None
+        unit_row = get_unit(s, unit) if unit else _only_unit(s, person_row)
+        now = s.now()
+        local_now = now.astimezone(ctx["tz"])
+        seq = q.next_seq(s.db, kind, local_now.year)
+        number = f"{wf.prefix}-{local_now.year}-{seq:04d}"
+        repeat = _repeat_of(s, kind, unit_row, values, now)
+        row = {"kind": kind, "number": number, "year": local_now.year, "seq": seq,
+               "unit_id": unit_row["id"] if unit_row else None, "person_id": person_row["id"] if person_row else None,
+               "acceptor": accepted_by, "status": "open", "values": values, "recorded_at": to_iso(now),
+               "repeat_of": repeat["id"] if repeat else None, "created_at": to_iso(now), "updated_at": to_iso(now)}
+        row |= {k: values.get(k) for k in MIRRORED}
+        nxt = wf.next_step(first.code)
+        row["step"] = nxt
+        row["due_at"] = _due(s, wf, nxt, row, now, ctx)
+        row["id"] = q.insert_case(s.db, row)
+        step_id = q.start_step(s.db, row["id"], first.code, to_iso(now), None)
+        q.finish_step(s.db, step_id, to_iso(now), s.actor, values.get("note"), values)
+        q.start_step(s.db, row["id"], nxt, to_iso(now), row["due_at"])
+        s.record("case", number, "create", None, {"step": nxt, "due_at": row["due_at"], "acceptor": accepted_by,
+                                                   "repeat_of": repeat["number"] if repeat else None, **values})
+    return get_case(s, kind, number)
+
+
+def _only_unit(s, person_row):
+    """A caller known only by name: use their unit when they have exactly one."""
+    if person_row is None:
+        return None
+    from pmcs.store.registry import person_links
+
+    current = {link["unit"] for link in person_links(s.db, person_row["id"]) if not link["end"]}
+    if len(current) == 1:
+        from pmcs.services.units import get_unit
+
+        return get_unit(s, current.pop())
+    return None
+
+
+def _repeat_of(s, kind, unit_row, values, now) -> dict | None:
+    if kind != "complaint" or not unit_row or not values.get("category"):
+        return None
+    from pmcs.store.registry import meta_get
+
+    days = int(meta_get(s.db, "repeat_days") or 30)
+    return q.recent_same(s.db, kind, unit_row["id"], values["category"], to_iso(now - timedelta(days=days)))
+
+
+def advance(s, kind: str, ref: str, **fields) -> dict:
+    wf = workflow(kind)
+    ctx = _context(s)
+    with s.write():
+        case = get_case(s, kind, ref)
+        given = {k: v for k, v in fields.items() if v not in (None, "")}
+        plan = rules.plan_advance(wf, case, given)
+        values = _resolve_refs(s, wf, plan.values)
+        now = s.now()
+        finished = case["step"]
+        merged = case["values"] | values
+        if plan.reopened:
+            merged = {k: v for k, v in merged.items() if k not in rules.fields_from(wf, plan.to_step)}
+            merged[plan.extra["kept"]] = values[plan.extra["kept"]]  # the verdict that reopened it
+        step_row = q.open_step(s.db, case["id"])
+        q.finish_step(s.db, step_row["id"], to_iso(now), s.actor, values.get("note"), values)
+        changes = {"values": merged, "step": plan.to_step, "updated_at": to_iso(now)}
+        changes |= {k: merged.get(k) for k in MIRRORED}
+        if plan.to_step == CLOSED:
+            changes |= {"status": "closed", "closed_at": to_iso(now), "due_at": None}
+        else:
+            changes["due_at"] = _due(s, wf, plan.to_step, case | {"values": merged}, now, ctx)
+            q.start_step(s.db, case["id"], plan.to_step, to_iso(now), changes["due_at"])
+        if plan.reopened:
+            changes["reopen_count"] = case["reopen_count"] + 1
+        q.update_case(s.db, case["id"], changes)
+        s.record("case", case["number"], "reopen" if plan.reopened else "advance",
+                 {"step": finished, "due_at": case["due_at"]},
+                 {"step": plan.to_step, "due_at": changes.get("due_at"), **values})
+    return get_case(s, kind, case["number"])
+
+
+def hold(s, kind: str, ref: str, reason: str) -> dict:
+    return _status_move(s, kind, ref, "hold", reason=reason)
+
+
+def resume(s, kind: str, ref: str) -> dict:
+    return _status_move(s, kind, ref, "resume")
+
+
+def cancel(s, kind: str, ref: str, reason: str) -> dict:
+    return _status_move(s, kind, ref, "cancel", reason=reason)
+
+
+def reopen(s, kind: str, ref: str, reason: str) -> dict:
+    return _status_move(s, kind, ref, "reopen", reason=reason)
+
+
+def _status_move(s, kind, ref, action, reason=None) -> dict:
+    if action in ("hold", "cancel", "reopen") and not (reason or "").strip():
+        raise UserError("error.reason_required", action=action)
+    wf = workflow(kind)
+    with s.write():
+        case = get_case(s, kind, ref)
+        status = rules.status_after(case, action)
+        now = to_iso(s.now())
+        changes: dict = {"status": status, "updated_at": now}
+        if action == "hold":
+            changes |= {"hold_since": now, "hold_reason": reason}
+        elif action == "resume":
+            held = int((s.now() - from_iso(case["hold_since"])).total_seconds())
+            q.push_due(s.db, case["id"], held)
+            changes |= {"hold_since": None, "held_seconds": case["held_seconds"] + held}
+        elif action == "cancel":
+            changes |= {"closed_at": now, "due_at": None, "cancel_reason": reason, "hold_since": None}
+            step_row = q.open_step(s.db, case["id"])
+            if step_row:
+                q.finish_step(s.db, step_row["id"], now, s.actor, reason, {"cancelled": True})
+        elif action == "reopen":
+            target = wf.reopen_to
+            values = {k: v for k, v in case["values"].items() if k not in rules.fields_from(wf, target)}
+            due = _due(s, wf, target, case | {"values": values}, s.now(), _context(s))
+            q.start_step(s.db, case["id"], target, now, due)
+            changes |= {"step": target, "closed_at": None, "due_at": due, "values": values,
+                        "reopen_count": case["reopen_count"] + 1} | {k: values.get(k) for k in MIRRORED}
+        q.update_case(s.db, case["id"], changes)
+        s.record("case", case["number"], action, {"status": case["status"], "step": case["step"]},
+                 {"status": status, "reason": reason} if reason else {"status": status})
+    return get_case(s, kind, case["number"])
+
+
+def category_labels(s) -> dict[str, str]:
+    from pmcs.i18n import get_lang
+
+    return {c["code"]: c["zh"] if get_lang() == "zh" else c["en"] for c in q.categories(s.db, include_inactive=True)}
+
+
+def show_case(s, kind: str, ref: str) -> dict:
+    case = get_case(s, kind, ref)
+    case["category_label"] = category_labels(s).get(case["category"])
+    case["steps"] = q.steps_of(s.db, case["id"])
+    if case["repeat_of"]:
+        case["repeat_number"] = s.db.scalar("SELECT number FROM cases WHERE id = ?", (case["repeat_of"],))
+    return case
+
+
+def list_cases(s, kind: str, *, unit=None, category=None, acceptor=None, handler=None, since=None, step=None,
+               **filters) -> list[dict]:
+    from pmcs.core.fields import parse_date
+    from pmcs.services.units import get_unit
+
+    wf = workflow(kind)
+    if step and step not in [st.code for st in wf.steps] + [CLOSED]:
+        from pmcs.errors import FieldError
+
+        raise FieldError("step", "error.bad_choice", value=step, choices=", ".join(st.code for st in wf.steps))
+    args = {"step": step, "unit_id": get_unit(s, unit)["id"] if unit else None,
+            "category": category_code(s, category) if category else None,
+            "acceptor": _staff_code(s, acceptor) if acceptor else None,
+            "handler": _staff_code(s, handler) if handler else None,
+            "since": to_iso(datetime.combine(parse_date(since, "since"), datetime.min.time(), local_zone())) if since else None}
+    rows = q.list_cases(s.db, kind, now=s.now_iso(), **args, **filters)
+    labels = category_labels(s)
+    for r in rows:
+        r["category_label"] = labels.get(r["category"])
+    return rows
+
+
+def _extra_move(wf, case: dict, action: str) -> str:
+    """Moves beyond advance (repair reassign/return), from the workflow's actions table."""
+    from pmcs.errors import NotAllowed
+
+    rules.status_after(case, action)
+    for step, name, target in wf.actions:
+        if step == case["step"] and name == action:
+            return target
+    raise NotAllowed("error.action_not_now", ref=case["number"], action=action, step=case["step"],
+                     steps=", ".join(st for st, name, _ in wf.actions if name == action))
+
+
+def reassign(s, ref: str, handler: str, note=None) -> dict:
+    """转单: another technician takes the order; the deadline runs on."""
+    wf = workflow("repair")
+    with s.write():
+        case = get_case(s, "repair", ref)
+        _extra_move(wf, case, "reassign")
+        code = _staff_code(s, handler)
+        values = case["values"] | {"handler": code}
+        q.update_case(s.db, case["id"], {"handler": code, "values": values, "updated_at": s.now_iso()})
+        s.record("case", case["number"], "reassign", {"handler": case["handler"]}, {"handler": code, "note": note})
+    return get_case(s, "repair", case["number"])
+
+
+def return_order(s, ref: str, reason: str) -> dict:
+    """退单: the technician hands the order back; it is dispatched again with a new deadline."""
+    if not (reason or "").strip():
+        raise UserError("error.reason_required", action="return")
+    wf = workflow("repair")
+    ctx = _context(s)
+    with s.write():
+        case = get_case(s, "repair", ref)
+        target = _extra_move(wf, case, "return")
+        now = s.now()
+        step_row = q.open_step(s.db, case["id"])
+        q.finish_step(s.db, step_row["id"], to_iso(now), s.actor, reason, {"returned": True})
+        values = {k: v for k, v in case["values"].items() if k not in rules.fields_from(wf, target)}
+        due = _due(s, wf, target, case | {"values": values}, now, ctx)
+        q.start_step(s.db, case["id"], target, to_iso(now), due)
+        q.update_case(s.db, case["id"], {"step": target, "due_at": due, "values": values, "handler": None,
+                                         "updated_at": to_iso(now)})
+        s.record("case", case["number"], "return", {"step": case["step"], "handler": case["handler"]},
+                 {"step": target, "due_at": due, "reason": reason})
+    return get_case(s, "repair", case["number"])
