@@ -100,7 +100,7 @@ def make_app(kind: str) -> typer.Typer:
               handler: Optional[str] = typer.Option(None, "--handler", help=t("cfield.handler")),
               since: Optional[str] = typer.Option(None, "--since", help=t("opt.since")),
               repeat: bool = typer.Option(False, "--repeat", help=t("opt.repeat")),
-              limit: int = typer.Option(100, "--limit", help=t("opt.limit")), format: str = FormatOpt):
+              limit: int = typer.Option(100, "--limit", min=0, max=1_000_000, help=t("opt.limit")), format: str = FormatOpt):
         from pmcs.render.cases import list_cases
 
         fmt = check_format(format)

@@ -52,7 +52,7 @@ EncodingOpt = typer.Option(None, "--encoding", help=t("opt.encoding"))
 OutputOpt = typer.Option(None, "--output", "-o", help=t("opt.output"))
 ModeOpt = typer.Option("insert", "--mode", help=t("opt.mode"))
 DryRunOpt = typer.Option(False, "--dry-run", help=t("opt.dry_run"))
-LimitOpt = typer.Option(0, "--limit", help=t("opt.limit"))
+LimitOpt = typer.Option(0, "--limit", min=0, max=1_000_000, help=t("opt.limit"))
 SearchOpt = typer.Option(None, "--search", "-s", help=t("opt.search"))
 FileArg = typer.Argument(..., help=t("arg.file"))
 

@@ -9,7 +9,10 @@ from pmcs.store import registry as q
 
 
 def init(s, estate: str | None) -> dict:
+    from pmcs.services.duties import seed_defaults
+
     with s.write():
+        seed_defaults(s)
         current = q.meta_get(s.db, "estate")
         if estate and estate != current:
             q.meta_set(s.db, "estate", estate.strip())

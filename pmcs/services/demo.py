@@ -1,9 +1,14 @@
 """``pmcs demo``: fill a database with a realistic estate to try pmcs on."""
 from __future__ import annotations
 
+import importlib
+
 from pmcs.errors import UserError
 from pmcs.store import demo as dq
 from pmcs.store import registry as q
+
+
+DEMO_EXTENSIONS = ["pmcs.services.demo_office:add_demo_office"]
 
 
 def build_demo(s, *, seed: int = 2026, force: bool = False) -> dict:
@@ -53,6 +58,10 @@ def build_demo(s, *, seed: int = 2026, force: bool = False) -> dict:
                 have_links.add(key)
                 links.append((*key, ln["start"], ln["end"]))
         dq.insert_links(db, links, now)
+
+        for extension in DEMO_EXTENSIONS:  # later capabilities add their own demo records
+            module, _, name = extension.partition(":")
+            getattr(importlib.import_module(module), name)(s, seed)
 
         counts = {"units": len(units), "people": len(new_people), "links": len(links), "staff": len(staff)}
         generated = {"units": len(data["units"]), "people": len(data["people"]),

@@ -15,7 +15,7 @@ import importlib
 from pmcs.core.reminders import DueItem
 
 PROVIDERS: dict = {}
-PROVIDER_MODULES = ["pmcs.services.case_reminders"]
+PROVIDER_MODULES = ["pmcs.services.case_reminders", "pmcs.services.duties", "pmcs.services.comms"]
 
 
 def provider(name: str):

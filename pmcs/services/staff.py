@@ -40,6 +40,10 @@ def add_staff(s, **values) -> dict:
 def edit_staff(s, ref: str, **values) -> dict:
     changes = clean_record(STAFF, {k: v for k, v in values.items() if v is not None}, partial=True)
     changes.pop("code", None)
+    if "role" in changes and changes["role"] is None:
+        from pmcs.errors import FieldError
+
+        raise FieldError("role", "error.required")
     if not changes:
         raise UserError("error.nothing_to_change")
     with s.write():
@@ -78,3 +82,8 @@ def list_filters(*, team=None, role=None, search=None) -> dict:
     if search:
         out["search"] = search.strip()
     return out
+
+
+def staff_code(s, ref: str) -> str:
+    """An active staff member's code, from a code or a name."""
+    return get_staff(s, ref, active_only=True)["code"]

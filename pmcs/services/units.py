@@ -33,6 +33,11 @@ def add_unit(s, **values) -> dict:
 
 def edit_unit(s, code: str, **values) -> dict:
     changes = clean_record(UNIT, {k: v for k, v in values.items() if v is not None}, partial=True)
+    for key in ("type", "status"):  # these always have a value; clearing them is a mistake
+        if key in changes and changes[key] is None:
+            from pmcs.errors import FieldError
+
+            raise FieldError(key, "error.required")
     if not changes:
         raise UserError("error.nothing_to_change")
     with s.write():

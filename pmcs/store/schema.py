@@ -96,3 +96,6 @@ from pmcs.store.cases import m006_cases  # noqa: E402
 
 migration(m005_calendar_and_sla)
 migration(m006_cases)
+from pmcs.store.office import m010_duties_and_comms  # noqa: E402
+
+migration(m010_duties_and_comms)

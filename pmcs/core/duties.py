@@ -1,0 +1,45 @@
+"""Recurring office duties: RFC 5545 rules (dateutil) and their next occurrence."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from pmcs.errors import FieldError
+
+DUE_TIME = time(18, 0)  # a duty on a date is due by the end of that working day
+
+
+def parse_rule(text: str, field: str = "rrule"):
+    """Check an RRULE string (with or without the 'RRULE:' prefix); return it normalised."""
+    from dateutil.rrule import rrulestr
+
+    raw = (text or "").strip()
+    if raw.upper().startswith("RRULE:"):
+        raw = raw[6:]
+    if not raw or "\n" in raw or "DTSTART" in raw.upper():
+        raise FieldError(field, "error.bad_rrule", value=text)
+    try:
+        rule = rrulestr(raw, dtstart=datetime(2000, 1, 1))
+        first = rule.after(datetime(2000, 1, 1), inc=True)
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError):
+        raise FieldError(field, "error.bad_rrule", value=text) from None
+    if first is None:
+        raise FieldError(field, "error.bad_rrule", value=text)
+    return raw.upper()
+
+
+def occurrence_on_or_after(rule_text: str, day: date, anchor: date) -> date | None:
+    """The first occurrence on or after ``day``; ``anchor`` (the duty's start) fixes
+    the parts a rule leaves open, e.g. the weekday of FREQ=WEEKLY."""
+    from dateutil.rrule import rrulestr
+
+    rule = rrulestr(rule_text, dtstart=datetime.combine(min(anchor, day), time()))
+    hit = rule.after(datetime.combine(day, time()), inc=True)
+    return hit.date() if hit else None
+
+
+def occurrence_after(rule_text: str, day: date, anchor: date) -> date | None:
+    return occurrence_on_or_after(rule_text, day + timedelta(days=1), anchor)
+
+
+def due_moment(day: date, tz) -> datetime:
+    return datetime.combine(day, DUE_TIME, tz)

@@ -1,0 +1,59 @@
+"""`pmcs remind` output: plain text for cron mail (colour only on a terminal), JSON for scripts."""
+from __future__ import annotations
+
+import json
+import sys
+from itertools import groupby
+
+from pmcs.i18n import t
+from pmcs.render.cases import duration_text
+from pmcs.render.history import local_time
+from pmcs.render.output import pad
+
+
+def owner_name(code, staff: dict) -> str:
+    if not code:
+        return t("remind.no_owner")
+    return f"{staff[code]} ({code})" if code in staff else code
+
+
+def item_line(item, now_iso: str) -> tuple[str, bool]:
+    late = item.overdue_minutes(now_iso)
+    when = t("remind.late", late=duration_text(late)) if late > 0 else t("remind.due", due=local_time(item.due_at)[5:])
+    mark = "!" if item.severity in ("major", "emergency") else " "
+    unit = item.unit or "-"
+    return f"{mark} {pad(when, 16)} {pad(item.ref, 14)} {pad(unit, 10)} {item.what}", late > 0
+
+
+def emit(result: dict, fmt: str, out=None) -> None:
+    out = out or sys.stdout
+    items, now = result["items"], result["now"]
+    if fmt in ("json", "jsonl"):
+        rows = [i.as_dict(now) | {"owner_name": result["staff"].get(i.owner)} for i in items]
+        if fmt == "json":
+            json.dump(rows, out, ensure_ascii=False, indent=2)
+            out.write("\n")
+        else:
+            for r in rows:
+                out.write(json.dumps(r, ensure_ascii=False) + "\n")
+        return
+    if not items:
+        return  # silent: cron mails nothing
+    tty = out.isatty()
+    lines: list[tuple[str, str | None]] = [
+        (t("remind.header", now=local_time(now), overdue=result["overdue"], due=len(items) - result["overdue"]), "bold")]
+    ordered = sorted(items, key=lambda i: (i.owner or "~", i.due_at))
+    for owner, group in groupby(ordered, key=lambda i: i.owner):
+        lines.append(("", None))
+        lines.append((owner_name(owner, result["staff"]), "bold"))
+        for item in group:
+            text, late = item_line(item, now)
+            lines.append(("  " + text, "red" if late else None))
+    if tty:
+        from pmcs.render.output import console
+
+        c = console()
+        for text, style in lines:
+            c.print(text, style=style, markup=False, highlight=False, soft_wrap=True)
+    else:
+        out.write("\n".join(text for text, _ in lines) + "\n")

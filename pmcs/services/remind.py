@@ -1,0 +1,74 @@
+"""What is due: for `pmcs remind` (cron) and `pmcs today` (the clerk's dashboard)."""
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from pmcs.clock import local_zone
+from pmcs.core.durations import add, parse_duration
+from pmcs.core.reminders import sort_items
+from pmcs.errors import UsageError
+from pmcs.services.reminders import due_items, load
+from pmcs.services.session import to_iso
+from pmcs.store import office as q
+
+FAIL_ON = ("overdue", "due", "never")
+CASE_KINDS = ("complaint", "repair", "request")
+EXIT_OVERDUE = 10
+
+
+def remind(s, *, within: str = "1wd", for_staff=None, sources=None, fail_on: str = "overdue") -> dict:
+    """Everything overdue plus what falls due within the window; and the exit code cron should see."""
+    from pmcs.services.calendar import calendar
+
+    if fail_on not in FAIL_ON:
+        raise UsageError("error.bad_choice", field="--fail-on", value=fail_on, choices=", ".join(FAIL_ON))
+    names = _sources(sources)
+    providers = sorted({"case" if n in CASE_KINDS else n for n in names}) if names else None
+    now = s.now()
+    until = add(now, parse_duration(within, "within"), calendar(s), local_zone())
+    owner = None
+    if for_staff:
+        from pmcs.services.staff import get_staff
+
+        owner = get_staff(s, for_staff)["code"]
+    now_iso = to_iso(now)
+    items = [i for i in due_items(s, to_iso(until), providers) if owner is None or i.owner == owner]
+    if names:  # the case provider yields every kind; keep the kinds asked for
+        items = [i for i in items if i.kind not in CASE_KINDS or i.kind in names]
+    items = sort_items(items, now_iso)
+    overdue = [i for i in items if i.due_at < now_iso]
+    code = 0
+    if (fail_on == "overdue" and overdue) or (fail_on == "due" and items):
+        code = EXIT_OVERDUE
+    return {"items": items, "overdue": len(overdue), "now": now_iso, "until": to_iso(until), "exit_code": code,
+            "staff": q.staff_names(s.db)}
+
+
+def _sources(text) -> list[str] | None:
+    if not text:
+        return None
+    known = (set(load()) - {"case"}) | set(CASE_KINDS)
+    names = [x.strip().lower() for x in text.split(",") if x.strip()]
+    bad = [n for n in names if n not in known]
+    if bad:
+        raise UsageError("error.bad_choice", field="--source", value=bad[0], choices=", ".join(sorted(known)))
+    return names
+
+
+def dashboard(s) -> dict:
+    """`pmcs today`: overdue, due today, open cases by step, this week's numbers."""
+    tz = local_zone()
+    now = s.now()
+    today = now.astimezone(tz).date()
+    end_of_day = datetime.combine(today, time(23, 59, 59), tz)
+    week_start = datetime.combine(today - timedelta(days=today.weekday()), time(), tz)
+    now_iso = to_iso(now)
+    items = sort_items(due_items(s, to_iso(end_of_day)), now_iso)
+    overdue = sorted((i for i in items if i.due_at < now_iso), key=lambda i: i.due_at)
+    due_today = sorted((i for i in items if i.due_at >= now_iso), key=lambda i: i.due_at)
+    week = q.week_counts(s.db, to_iso(week_start))
+    from pmcs.store.registry import meta_get
+
+    return {"now": now_iso, "today": today.isoformat(), "estate": meta_get(s.db, "estate") or "",
+            "overdue": overdue, "due_today": due_today, "by_step": q.open_by_step(s.db), "week": week,
+            "staff": q.staff_names(s.db)}

@@ -1,0 +1,157 @@
+"""Reminders for cron, the dashboard, office duties and the communication log."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from pmcs.core.duties import occurrence_after, occurrence_on_or_after
+
+THIRTIETH = "FREQ=MONTHLY;BYMONTHDAY=28,29,30;BYSETPOS=-1"
+
+
+@pytest.fixture
+def office(pmcs):
+    pmcs.ok("staff", "add", "--name", "王芳", "--team", "客服")
+    pmcs.ok("staff", "add", "--name", "刘工", "--team", "工程")
+    pmcs.ok("unit", "add", "3-2-1502")
+    return pmcs
+
+
+def add_complaint(pmcs, **env):
+    return pmcs.ok("complaint", "add", "--unit", "3-2-1502", "--channel", "电话", "--category", "fees",
+                   "--description", "物业费多收", "--remedy", "退还")
+
+
+def test_nothing_due_is_silent_with_exit_0(office):
+    result = office("remind")
+    assert result.exit_code == 0 and result.stdout == "" and result.stderr == ""
+
+
+def test_overdue_complaint_exits_10_with_a_plain_list(office, monkeypatch):
+    add_complaint(office)  # classified due at 11:30 local
+    monkeypatch.setenv("PMCS_NOW", "2026-11-23T14:00:00+08:00")
+    result = office("remind")
+    assert result.exit_code == 10
+    out = result.stdout
+    assert "TS-2026-0001" in out and "LATE 2h30m" in out and "王芳 (S001)" in out
+    assert "\x1b[" not in out and "┃" not in out and "│" not in out
+    assert office("remind", "--fail-on", "never").exit_code == 0
+
+
+def test_due_soon_is_listed_but_exit_0_unless_fail_on_due(office):
+    add_complaint(office)
+    result = office("remind")
+    assert result.exit_code == 0 and "TS-2026-0001" in result.stdout and "due 11-23 11:30" in result.stdout
+    assert office("remind", "--fail-on", "due").exit_code == 10
+    assert office("remind", "--within", "30m").stdout == ""
+
+
+def test_json_has_one_object_per_item(office, monkeypatch):
+    add_complaint(office)
+    office.ok("comms", "add", "--party", "业委会", "--name", "陈主任", "--subject", "车位方案", "--follow-up", "2026-11-20")
+    monkeypatch.setenv("PMCS_NOW", "2026-11-23T14:00:00+08:00")
+    items = json.loads(office("remind", "--format", "json").stdout)
+    assert [(i["kind"], i["ref"]) for i in sorted(items, key=lambda i: i["ref"])] == [("comms", "GT00001"), ("complaint", "TS-2026-0001")]
+    complaint = next(i for i in items if i["kind"] == "complaint")
+    assert complaint["unit"] == "3-2-1502" and complaint["owner"] == "S001"
+    assert complaint["due_at"] == "2026-11-23T03:30:00Z" and complaint["overdue_minutes"] == 150
+    lines = office("remind", "--format", "jsonl", "--source", "comms").stdout.splitlines()
+    assert [json.loads(x)["ref"] for x in lines] == ["GT00001"]
+
+
+def test_for_staff_and_source_filters(office, monkeypatch):
+    add_complaint(office)
+    monkeypatch.setenv("PMCS_NOW", "2026-11-24T14:00:00+08:00")
+    assert "TS-2026-0001" in office("remind", "--for", "王芳").stdout
+    assert office("remind", "--for", "刘工").stdout == ""
+    assert office("remind", "--source", "repair").stdout == ""
+    bad = office("remind", "--source", "weather")
+    assert bad.exit_code == 2 and "weather" in bad.stderr
+
+
+def test_communication_follow_up_is_due_until_done(office, monkeypatch):
+    office.ok("comms", "add", "--party", "developer", "--name", "开发商", "--subject", "外墙渗水", "--follow-up", "2026-11-25")
+    monkeypatch.setenv("PMCS_NOW", "2026-11-26T09:00:00+08:00")
+    assert "GT00001" in office("remind").stdout
+    office.ok("comms", "done", "GT00001", "--note", "已派人勘查")
+    assert office("remind").stdout == ""
+    again = office("comms", "done", "1")
+    assert again.exit_code == 1 and "already done" in again.stderr
+
+
+@pytest.mark.parametrize("start,expected", [
+    (date(2027, 1, 31), [date(2027, 2, 28), date(2027, 3, 30), date(2027, 4, 30)]),
+    (date(2028, 1, 31), [date(2028, 2, 29), date(2028, 3, 30), date(2028, 4, 30)]),
+])
+def test_the_30th_falls_on_the_last_day_of_february(start, expected):
+    day = occurrence_on_or_after(THIRTIETH, start, start)
+    got = [day]
+    for _ in range(2):
+        day = occurrence_after(THIRTIETH, day, start)
+        got.append(day)
+    assert got == expected
+
+
+def test_duty_done_moves_it_to_the_next_month(office, monkeypatch):
+    office.ok("init")
+    listed = {d["name"]: d for d in json.loads(office.ok("duty", "list", "--format", "json").stdout)}
+    assert set(listed) == {"archive_check", "archive_cleanup", "satisfaction_survey", "owners_meeting"}
+    assert listed["archive_check"]["next_due"] == "2026-11-30"
+    monkeypatch.setenv("PMCS_NOW", "2026-12-01T09:00:00+08:00")
+    assert office("remind", "--source", "duty").exit_code == 10
+    assert "2026-12-30" in office.ok("duty", "done", "档案检查", "--note", "已检查").stdout  # label works too
+    office.ok("duty", "done", "archive_check")
+    listed = {d["name"]: d for d in json.loads(office.ok("duty", "list", "--format", "json").stdout)}
+    assert listed["archive_check"]["next_due"] == "2027-01-30"
+    assert office.rows("SELECT due_date, note FROM duty_log ORDER BY id") == [("2026-11-30", "已检查"), ("2026-12-30", None)]
+
+
+def test_duty_add_with_rrule_and_bad_rule(office):
+    office.ok("duty", "add", "fire_drill", "--rrule", "RRULE:FREQ=MONTHLY;BYDAY=1MO", "--owner", "王芳")
+    drill = [d for d in json.loads(office.ok("duty", "list", "--format", "json").stdout) if d["name"] == "fire_drill"][0]
+    assert drill["next_due"] == "2026-12-07" and drill["owner"] == "S001"
+    bad = office("duty", "add", "x", "--rrule", "EVERY TUESDAY")
+    assert bad.exit_code == 1 and "RFC 5545" in bad.stderr
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_today_fits_80_columns(office, monkeypatch, lang):
+    from rich.cells import cell_len
+
+    monkeypatch.setenv("COLUMNS", "80")
+    add_complaint(office)
+    office.ok("comms", "add", "--party", "government", "--name", "街道办城管科非常长的名字" * 2, "--subject",
+              "垃圾分类检查通知，需要准备台账和现场照片" * 2, "--follow-up", "2026-11-20")
+    out = office.ok("--lang", lang, "today").stdout
+    assert "TS-2026-0001" in out and "GT00001" in out
+    assert max(cell_len(line) for line in out.splitlines()) <= 80
+
+
+def _installed_pmcs():
+    candidate = Path(sys.executable).parent / "pmcs"
+    return str(candidate) if candidate.exists() else shutil.which("pmcs")
+
+
+@pytest.mark.skipif(_installed_pmcs() is None, reason="pmcs console script not installed")
+def test_cron_like_run_env_i(tmp_path):
+    pmcs = _installed_pmcs()
+    empty, demo = tmp_path / "empty.db", tmp_path / "demo.db"
+    base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path)}
+
+    def run(db, *args):
+        return subprocess.run([pmcs, *args], env=base | {"PMCS_DB": str(db)}, stdin=subprocess.DEVNULL,
+                              capture_output=True, text=True, timeout=60)
+
+    assert run(empty, "init").returncode == 0
+    quiet = run(empty, "remind")
+    assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")
+    assert run(demo, "demo").returncode == 0
+    loud = run(demo, "remind")
+    assert loud.returncode == 10, loud.stderr
+    assert loud.stdout.startswith("pmcs remind") and "LATE" in loud.stdout
+    assert "\x1b[" not in loud.stdout and "│" not in loud.stdout
