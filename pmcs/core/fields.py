@@ -12,8 +12,10 @@ from datetime import date
 from typing import Callable
 
 from pmcs.errors import FieldError
+from pmcs.i18n import parse_choice
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# control characters, and lone surrogates (bytes that were not UTF-8 on the command line)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 MAX_TEXT = 2000
 
 
@@ -53,8 +55,6 @@ class Schema:
 
 def clean_value(f: Field, value):
     """Clean one value; '' and None mean 'not given' and return None."""
-    from pmcs.i18n import parse_choice
-
     if value is None:
         return None
     if isinstance(value, bool) and f.kind == "bool":

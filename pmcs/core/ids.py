@@ -5,6 +5,7 @@ Validation and masking live together so that every screen masks the same way.
 from __future__ import annotations
 
 import re
+from operator import mul
 from datetime import date
 
 from pmcs.errors import FieldError
@@ -18,7 +19,7 @@ _FIXED_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,5})?$")
 
 
 def id_check_digit(first17: str) -> str:
-    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS))
+    total = sum(map(mul, map(int, first17), _WEIGHTS))
     return _CHECK[total % 11]
 
 

@@ -93,8 +93,21 @@ def label(enum: str, code: str | None) -> str:
     return t(f"enum.{enum}.{code}") if f"enum.{enum}.{code}" in _CATALOG else str(code)
 
 
+_CHOICE_CACHE: dict[tuple[str, str], str] = {}
+
+
 def parse_choice(enum: str, value: str, field: str | None = None) -> str:
     """Accept the code, the English label or the Chinese label (case-insensitive)."""
+    hit = _CHOICE_CACHE.get((enum, value))
+    if hit is not None:  # imports parse the same few values 100,000 times
+        return hit
+    code = _parse_choice(enum, value, field)
+    if len(_CHOICE_CACHE) < 10_000:
+        _CHOICE_CACHE[(enum, value)] = code
+    return code
+
+
+def _parse_choice(enum: str, value: str, field: str | None) -> str:
     from pmcs.errors import FieldError
 
     raw = (value or "").strip()

@@ -104,5 +104,8 @@ MESSAGES = {
     "error.duplicate_in_file": ("{what} {ref} appears twice in the file (first on line {first})", "{what} {ref} 在文件中出现两次（第一次在第 {first} 行）"),
     "export.done": ("{rows} rows written to {path}", "已写入 {rows} 行到 {path}"),
     "yes": ("yes", "是"),
+    "help.commands": ("Commands", "命令"),
+    "error.not_utf8": ("an argument is not valid UTF-8 text", "参数不是有效的 UTF-8 文本"),
+    "hint.not_utf8": ("check the terminal's encoding (LANG, e.g. zh_CN.UTF-8)", "请检查终端编码（LANG，如 zh_CN.UTF-8）"),
     "no": ("no", "否"),
 }

@@ -17,3 +17,10 @@ def what(entity: str) -> str:
     from pmcs.i18n import t
 
     return t(f"what.{entity}")
+
+
+def check_search(text: str, limit: int = 200) -> str:
+    """A search as typed: bounded in length, no control characters or broken bytes."""
+    from pmcs.core.fields import Field, clean_value
+
+    return clean_value(Field("search", max_len=limit), text) or ""

@@ -140,7 +140,8 @@ def _place_person(s, writer, rec, mode, seen, person_cols, result, errors, line)
         errors.add(line, "ref", _t("error.exists", what=what("person"), ref=q.person_ref(pid)))
         return None
     current = q.person_by_id(s.db, pid) if pid is not None else None
-    by_id_number = q.person_by_id_number(s.db, rec["id_number"]) if rec.get("id_number") else None
+    holder = writer.by_id_number.get(rec["id_number"]) if rec.get("id_number") else None
+    by_id_number = None if holder is None else (q.person_by_id(s.db, holder) or {"id": holder})
     if by_id_number and (current is None or by_id_number["id"] != current["id"]):
         if current is not None or mode == "insert" or ref:
             errors.add(line, "id_number", _t("error.id_taken", ref=q.person_ref(by_id_number["id"])))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pmcs.core.fields import clean_record, clean_value
 from pmcs.core.registry import LINK, PERSON, check_link_dates
-from pmcs.services.common import before_of, public, what
+from pmcs.services.common import check_search, before_of, public, what
 from pmcs.errors import NotFound, UserError
 from pmcs.i18n import label
 from pmcs.services.units import get_unit
@@ -136,7 +136,7 @@ def list_filters(*, search=None, unit=None, building=None, role=None) -> dict:
 
     out: dict = {}
     if search:
-        out["search"] = search.strip()
+        out["search"] = check_search(search)
     if unit:
         out["unit"] = clean_unit_code(unit, "unit")
     if building:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pmcs.core.fields import clean_record
 from pmcs.core.registry import STAFF
-from pmcs.services.common import before_of, public, what
+from pmcs.services.common import check_search, before_of, public, what
 from pmcs.errors import NotFound, UserError
 from pmcs.store import registry as q
 
@@ -80,7 +80,7 @@ def list_filters(*, team=None, role=None, search=None) -> dict:
     if role:
         out["role"] = clean_value(STAFF.get("role"), role)
     if search:
-        out["search"] = search.strip()
+        out["search"] = check_search(search)
     return out
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pmcs.core.fields import clean_record
 from pmcs.core.registry import UNIT, clean_unit_code, complete_unit
-from pmcs.services.common import before_of, public, what
+from pmcs.services.common import check_search, before_of, public, what
 from pmcs.errors import NotFound, UserError
 from pmcs.store import registry as q
 
@@ -76,5 +76,5 @@ def list_filters(*, building=None, status=None, type_=None, search=None) -> dict
     if type_:
         out["type_"] = clean_value(UNIT.get("type"), type_)
     if search:
-        out["search"] = search.strip().upper()
+        out["search"] = check_search(search).upper()
     return out

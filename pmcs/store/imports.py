@@ -11,8 +11,11 @@ BATCH = 2000
 _EVENT_SQL = "INSERT INTO events (at, actor, entity, ref, action, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)"
 
 
+_encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
+
 def _j(value) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return None if value is None else _encode(value)
 
 
 class _Writer:
@@ -67,6 +70,8 @@ class PeopleWriter(_Writer):
         self.new_ids: set[int] = set()
         self.link_keys: set[tuple] = set()
         self.next_id = db.scalar("SELECT coalesce(max(id), 0) + 1 FROM people")
+        # one query instead of one per row: ID number -> person id, kept up to date as rows are added
+        self.by_id_number = dict(db.query("SELECT id_number, id FROM people WHERE id_number IS NOT NULL"))
 
     def insert(self, rec: dict, pid: int | None = None) -> int:
         if pid is None:
@@ -76,6 +81,8 @@ class PeopleWriter(_Writer):
         values = {c: rec.get(c) for c in PERSON_COLS} | {"vip": vip}
         self.rows.append((pid,) + tuple(values[c] for c in PERSON_COLS) + (self.now, self.now))
         self.new_ids.add(pid)
+        if values.get("id_number"):
+            self.by_id_number[values["id_number"]] = pid
         self.event("person", person_ref(pid), "import", None, values)
         if len(self.rows) >= BATCH:
             self.flush()
@@ -88,6 +95,8 @@ class PeopleWriter(_Writer):
         if changes:
             self.db.update("people", current["id"], changes | {"updated_at": self.now})
             self.event("person", person_ref(current["id"]), "import", {k: current.get(k) for k in changes}, changes)
+            if changes.get("id_number"):
+                self.by_id_number[changes["id_number"]] = current["id"]
 
     def link(self, pid: int, unit_id: int, code: str, role: str, start, end) -> None:
         key = (pid, unit_id, role, start, end)

@@ -1,0 +1,203 @@
+#!/usr/bin/env python3
+"""Registry benchmarks: start-up, lookups and the big people import.
+
+Run by hand (not a test):  python bench/bench_registry.py [--runs 15] [--quick] [--keep]
+
+Every figure is the median of whole-process runs of the installed `pmcs`
+(subprocess + perf_counter), so start-up cost is included, as the clerk and
+cron see it. Work files go to a temp dir (or bench/out/ with --keep).
+Goals (from the issue): --help <= 150 ms, unit show <= 200 ms,
+unit list --building <= 300 ms, person import <= 3x sqlite3 .import,
+GB18030 file <= 1.5x the UTF-8 one.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+from pathlib import Path
+
+from pmcs.core.ids import id_check_digit
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬辉鹏飞建国志文斌浩宇轩梓涵一诺欣怡子涵雨泽俊"
+REGIONS = ("110105", "310104", "440305", "440106", "320102", "330106", "510107", "420106", "610113", "370202")
+ROLES = ("owner", "owner", "owner", "tenant", "family", "occupant")
+
+
+def find_pmcs() -> str:
+    here = Path(sys.executable).parent / "pmcs"
+    found = str(here) if here.exists() else shutil.which("pmcs")
+    if not found:
+        sys.exit("pmcs is not installed next to this python nor on PATH")
+    return found
+
+
+def timed(argv: list[str], env: dict) -> float:
+    t0 = time.perf_counter()
+    p = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - t0
+    if p.returncode != 0:
+        sys.exit(f"failed ({p.returncode}): {' '.join(argv)}\n{p.stderr.decode(errors='replace')}")
+    return elapsed
+
+
+def median_of(n: int, argv: list[str], env: dict, before=None) -> float:
+    times = []
+    for _ in range(n):
+        if before:
+            before()
+        times.append(timed(argv, env))
+    return statistics.median(times)
+
+
+def write_units(path: Path, n: int) -> list[str]:
+    """n units: buildings of 2 entrances x 25 floors x 10 rooms (500 per building)."""
+    rng = random.Random(1)
+    codes = []
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["code", "building", "entrance", "floor", "area", "type", "status"])
+        for i in range(n):
+            b, rest = divmod(i, 500)
+            e, rest = divmod(rest, 250)
+            floor, room = divmod(rest, 10)
+            code = f"{b + 1}-{e + 1}-{floor + 1}{room + 1:02d}"
+            codes.append(code)
+            w.writerow([code, b + 1, e + 1, floor + 1, f"{rng.uniform(45, 180):.1f}", "residential",
+                        rng.choice(("occupied", "occupied", "vacant", "renovating"))])
+    return codes
+
+
+def people_rows(n: int, units: list[str]):
+    rng = random.Random(2)
+    phones = rng.sample(range(10 ** 9), n)  # unique 9-digit tails
+    seen_ids: set[str] = set()
+    for i in range(n):
+        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+        phone = f"1{rng.choice('3456789')}{phones[i]:09d}"
+        while True:
+            born = f"{rng.randint(1940, 2005)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
+            first17 = rng.choice(REGIONS) + born + f"{rng.randint(0, 999):03d}"
+            if first17 not in seen_ids:
+                seen_ids.add(first17)
+                break
+        yield [name, phone, first17 + id_check_digit(first17), rng.choice(units), rng.choice(ROLES)]
+
+
+def write_people(path: Path, n: int, units: list[str], encoding: str) -> None:
+    with open(path, "w", encoding=encoding, newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["name", "phone", "id_number", "unit", "role"])
+        w.writerows(people_rows(n, units))
+
+
+def fresh_copy(src: Path, dst: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(dst) + suffix).unlink(missing_ok=True)
+    shutil.copy2(src, dst)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=None, help="runs per start-up figure (default 15, 5 with --quick)")
+    ap.add_argument("--quick", action="store_true", help="smoke run: fewer runs, 20,000 people")
+    ap.add_argument("--people", type=int, default=None, help="rows in the people file (default 100,000)")
+    ap.add_argument("--keep", action="store_true", help="work in bench/out/ and keep the files")
+    args = ap.parse_args()
+    runs = args.runs or (5 if args.quick else 15)
+    n_people = args.people or (20_000 if args.quick else 100_000)
+    n_units, import_runs = 20_000, 3
+    pmcs, sqlite = find_pmcs(), shutil.which("sqlite3")
+
+    if args.keep:
+        work = Path(__file__).resolve().parent / "out"
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+    else:
+        work = Path(tempfile.mkdtemp(prefix="pmcs-bench-"))
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(work), "LANG": "C.UTF-8",
+           "PMCS_NOW": "2026-11-23T09:00:00+08:00", "PMCS_TZ": "Asia/Shanghai", "PMCS_LANG": "en"}
+    results: list[tuple[str, str, str, str]] = []  # (what, figure, goal, verdict)
+
+    def verdict(ok: bool) -> str:
+        return "PASS" if ok else "FAIL"
+
+    try:
+        # 1. start-up and lookups on the demo estate ----------------------------
+        demo = work / "demo.db"
+        timed([pmcs, "--db", str(demo), "demo"], env)
+        con = sqlite3.connect(demo)
+        code = (con.execute("SELECT code FROM units WHERE code = '3-2-1502'").fetchone()
+                or con.execute("SELECT code FROM units WHERE building = '3' ORDER BY code LIMIT 1").fetchone())[0]
+        in_b3 = con.execute("SELECT count(*) FROM units WHERE building = '3'").fetchone()[0]
+        con.close()
+        cases = [
+            ("python -c pass (interpreter alone)", [sys.executable, "-c", "pass"], None),
+            ("pmcs --help", [pmcs, "--help"], 150),
+            (f"unit show {code}", [pmcs, "--db", str(demo), "unit", "show", code], 200),
+            (f"unit list --building 3 ({in_b3} rows)", [pmcs, "--db", str(demo), "unit", "list", "--building", "3"], 300),
+            ("person list --search 王 --limit 20",
+             [pmcs, "--db", str(demo), "person", "list", "--search", "王", "--limit", "20"], None),
+        ]
+        print(f"median of {runs} runs each, {pmcs}", flush=True)
+        for label, argv, goal in cases:
+            timed(argv, env)  # warm the page cache once
+            ms = median_of(runs, argv, env) * 1000
+            results.append((label, f"{ms:7.0f} ms", f"<= {goal} ms" if goal else "-",
+                            verdict(ms <= goal) if goal else ""))
+
+        # 2. the big people import against sqlite3 .import ----------------------
+        units_csv, people_csv, people_gb = work / "units.csv", work / "people.csv", work / "people-gb18030.csv"
+        codes = write_units(units_csv, n_units)
+        write_people(people_csv, n_people, codes, "utf-8")
+        write_people(people_gb, n_people, codes, "gb18030")
+        base = work / "units.db"
+        timed([pmcs, "--db", str(base), "unit", "import", str(units_csv)], env)
+        con = sqlite3.connect(base)
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        con.close()
+        target = work / "people.db"
+        print(f"importing {n_people:,} people into {n_units:,} units, median of {import_runs}", flush=True)
+        utf8 = median_of(import_runs, [pmcs, "--db", str(target), "person", "import", str(people_csv)], env,
+                         before=lambda: fresh_copy(base, target))
+        gb = median_of(import_runs, [pmcs, "--db", str(target), "person", "import", str(people_gb)], env,
+                       before=lambda: fresh_copy(base, target))
+        raw_db = work / "raw.db"
+        results.append((f"person import {n_people:,} rows (UTF-8)", f"{utf8:7.2f} s", "", ""))
+        if sqlite:
+            shell = median_of(import_runs, [sqlite, str(raw_db), f".import --csv {people_csv} people_raw"], env,
+                              before=lambda: raw_db.unlink(missing_ok=True))
+            results.append(("sqlite3 .import --csv (same file)", f"{shell:7.2f} s", "", ""))
+            results.append(("  ratio pmcs / sqlite3", f"{utf8 / shell:7.1f} x", "<= 3 x", verdict(utf8 / shell <= 3)))
+        else:
+            results.append(("sqlite3 shell", "absent", "<= 3 x", "SKIP"))
+        results.append((f"person import {n_people:,} rows (GB18030)", f"{gb:7.2f} s", "", ""))
+        results.append(("  ratio GB18030 / UTF-8", f"{gb / utf8:7.2f} x", "<= 1.5 x", verdict(gb / utf8 <= 1.5)))
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+    def pad(text: str, width: int) -> str:  # CJK characters take two columns
+        return text + " " * (width - sum(1 + (unicodedata.east_asian_width(c) in "WF") for c in text))
+
+    width = max(len(r[0]) for r in results) + 2
+    print(f"\n{pad('figure', width)}  {'median':>10}  {'goal':<10}  result")
+    print("-" * (width + 32))
+    for label, figure, goal, result in results:
+        print(f"{pad(label, width)}  {figure:>10}  {goal:<10}  {result}")
+    fails = sum(r[3] == "FAIL" for r in results)
+    print(f"\n{fails} goal(s) missed" if fails else "\nall goals met")
+
+
+if __name__ == "__main__":
+    main()
