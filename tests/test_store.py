@@ -28,6 +28,12 @@ def test_new_database_is_private_wal_with_foreign_keys(db_path):
     db.close()
 
 
+def test_written_out_names_are_the_registered_migrations_in_order():
+    from pmcs.store.migrations import NAMES
+
+    assert list(NAMES) == known_names()
+
+
 def test_blank_database_gets_every_migration_and_reapplying_changes_nothing(db_path):
     db = open_db(db_path)
     applied = [r[0] for r in db.query("SELECT name FROM _sqlite_migrations ORDER BY rowid")]

@@ -5,25 +5,27 @@ error handling live in ``pmcs.cli.app``.
 """
 from __future__ import annotations
 
-from pmcs.cli import admin, calendar, cases, comms, config, duty, person, remind, staff, unit
-from pmcs.cli.app import app
+from pmcs.cli import admin, remind
+from pmcs.cli.app import app, lazy
 from pmcs.i18n import t
 
 app.command("init", help=t("cmd.init"))(admin.init)
 app.command("demo", help=t("cmd.demo"))(admin.demo)
-app.command("history", help=t("cmd.history"))(admin.history)
 app.command("today", help=t("cmd.today"))(remind.today)
 app.command("remind", help=t("cmd.remind"))(remind.remind)
-app.add_typer(unit.app, name="unit")
-app.add_typer(person.app, name="person")
-app.add_typer(staff.app, name="staff")
-for _kind in ("complaint", "repair", "request"):
-    app.add_typer(cases.make_app(_kind), name=_kind)
-app.add_typer(calendar.app, name="calendar")
-app.add_typer(config.app, name="config")
-app.add_typer(duty.app, name="duty")
-app.add_typer(comms.app, name="comms")
-app.add_typer(admin.db_app, name="db")
+app.command("history", help=t("cmd.history"))(admin.history)
+# nouns: imported only when used (start-up time); the help line comes from the catalogue
+lazy("complaint", "pmcs.cli.cases:make_app:complaint", "cmd.complaint")
+lazy("repair", "pmcs.cli.cases:make_app:repair", "cmd.repair")
+lazy("request", "pmcs.cli.cases:make_app:request", "cmd.request")
+lazy("unit", "pmcs.cli.unit:app", "cmd.unit")
+lazy("person", "pmcs.cli.person:app", "cmd.person")
+lazy("staff", "pmcs.cli.staff:app", "cmd.staff")
+lazy("duty", "pmcs.cli.duty:app", "cmd.duty")
+lazy("comms", "pmcs.cli.comms:app", "cmd.comms")
+lazy("calendar", "pmcs.cli.calendar:app", "cmd.calendar")
+lazy("config", "pmcs.cli.config:app", "cmd.config")
+lazy("db", "pmcs.cli.admin:db_app", "cmd.db")
 
 
 def main() -> None:

@@ -8,7 +8,8 @@ from typing import Optional
 
 import typer
 
-from pmcs.cli.common import FormatOpt, LimitOpt, check_format, done, session
+from pmcs.cli.common import (DryRunOpt, EncodingOpt, FileArg, FormatOpt, IncludePiiOpt, LimitOpt, OutputOpt,
+                             check_format, done, session)
 from pmcs.core.workflow import WORKFLOWS
 from pmcs.i18n import t
 from pmcs.services import cases as svc
@@ -55,6 +56,7 @@ def make_app(kind: str) -> typer.Typer:
         done("case.added", number=case["number"], step=t(f"step.{kind}.{case['step']}"), due=_local(case["due_at"]))
         if case["repeat_of"]:
             done("case.repeat_flag", number=case["number"])
+        _warn_years()
 
     add_params = [_opt("unit", t("opt.unit")), _opt("person", t("opt.case_person"))]
     add_params += [_opt(f, t(f"cfield.{f}")) for f in dict.fromkeys(first.requires + first.optional + tuple(
@@ -70,6 +72,7 @@ def make_app(kind: str) -> typer.Typer:
             done("case.closed", number=case["number"])
         else:
             done("case.advanced", number=case["number"], step=t(f"step.{kind}.{case['step']}"), due=_local(case["due_at"]))
+        _warn_years()
 
     adv_params = [ref_arg] + [_opt(f, t(f"cfield.{f}")) for f in dict.fromkeys(later) if f != "note"]
     adv_params.append(_opt("note", t("cfield.note")))
@@ -82,6 +85,7 @@ def make_app(kind: str) -> typer.Typer:
     def resume(ref: str = typer.Argument(..., help=t("arg.case_ref"))):
         case = svc.resume(session(), kind, ref)
         done("case.resumed", number=case["number"], due=_local(case["due_at"]))
+        _warn_years()
 
     @app.command("show", help=t("cmd.case.show"))
     def show(ref: str = typer.Argument(..., help=t("arg.case_ref")), format: str = FormatOpt):
@@ -123,7 +127,36 @@ def make_app(kind: str) -> typer.Typer:
                     reason: str = typer.Option(..., "--reason", help=t("opt.reason"))):
             case = svc.return_order(session(), ref, reason)
             done("case.advanced", number=case["number"], step=t(f"step.{kind}.{case['step']}"), due=_local(case["due_at"]))
+            _warn_years()
+
+    _io_commands(app, kind)
+    if kind == "complaint":
+        from pmcs.cli.case_categories import app as categories_app
+
+        app.add_typer(categories_app, name="categories")
     return app
+
+
+def _io_commands(app, kind: str) -> None:
+    @app.command("export", help=t(f"cmd.{kind}.export"))
+    def export(output: Optional[str] = OutputOpt, encoding: Optional[str] = EncodingOpt,
+               include_pii: bool = IncludePiiOpt,
+               state: str = typer.Option("all", "--state", help=t("opt.export_state")),
+               since: Optional[str] = typer.Option(None, "--since", help=t("opt.export_since"))):
+        from pmcs.cli.io import run_export
+        from pmcs.services.case_io import export_rows
+
+        run_export(export_rows, output, encoding, kind=kind, include_pii=include_pii, state=state, since=since)
+
+    @app.command("import", help=t("cmd.case.import"))
+    def import_(file: str = FileArg, encoding: Optional[str] = EncodingOpt, dry_run: bool = DryRunOpt):
+        from functools import partial
+
+        from pmcs.cli.io import run_import
+        from pmcs.services.case_io import import_cases
+
+        run_import(partial(import_cases, kind=kind), file, mode="insert", encoding=encoding, dry_run=dry_run)
+        _warn_years()
 
 
 def _status_command(kind, action):
@@ -132,6 +165,8 @@ def _status_command(kind, action):
         case = getattr(svc, action)(session(), kind, ref, reason)
         done(f"case.{action}_done", number=case["number"], step=t(f"step.{kind}.{case['step']}"),
              due=_local(case["due_at"]))
+        if action == "reopen":
+            _warn_years()
     command.__name__ = action
     return command
 
@@ -155,6 +190,13 @@ def _prompt_missing(wf, kw: dict) -> dict:
         while not kw.get(name):
             kw[name] = typer.prompt(t(f"cfield.{name}"))
     return kw
+
+
+def _warn_years() -> None:
+    """The calendar's 'no data for year N' warning, once, if this command counted such a year."""
+    from pmcs.cli.calendar import warn_guessed_years
+
+    warn_guessed_years(session())
 
 
 def _local(iso):

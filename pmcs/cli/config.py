@@ -44,3 +44,31 @@ def sla_set(key: str = typer.Argument(..., metavar="KEY", help=t("arg.sla_key"))
         done("sla.set", before=row["before"] or "-", **shown)
     else:
         done("sla.unchanged", **shown)
+
+
+@app.command("set", help=t("cmd.config.set"))
+def config_set(key: str = typer.Argument(..., metavar="KEY", help=t("arg.setting_key")),
+               value: str = typer.Argument(..., metavar="VALUE", help=t("arg.setting_value"))):
+    from pmcs.services import settings
+
+    row = settings.set_setting(session(), key, value)
+    if row["changed"]:
+        done("config.set_done", setting=row["key"], value=row["value"], before=row["before"])
+    else:
+        done("config.unchanged", setting=row["key"], value=row["value"])
+
+
+@app.command("get", help=t("cmd.config.get"))
+def config_get(key: Optional[str] = typer.Argument(None, metavar="[KEY]", help=t("arg.setting_key_all")),
+               format: str = FormatOpt):
+    from pmcs.render.output import emit_rows, line
+    from pmcs.services import settings
+
+    fmt = check_format(format)
+    if key is not None and fmt == "table":
+        line(str(settings.get_setting(session(), key)["value"]))
+        return
+    rows = [settings.get_setting(session(), key)] if key is not None else settings.list_settings(session())
+    columns = [("key", t("col.setting")), ("value", t("col.value")), ("default", t("col.default")),
+               ("description", t("col.description"))]
+    emit_rows(rows, columns + ([("changed", "changed")] if fmt != "table" else []), fmt)

@@ -11,11 +11,23 @@ from __future__ import annotations
 import os
 import sys
 
-from pmcs.i18n import catalog_calendar, catalog_cases, catalog_common, catalog_registry, catalog_office
+from pmcs.i18n import (
+    catalog_calendar,
+    catalog_cases,
+    catalog_common,
+    catalog_office,
+    catalog_registry,
+)
 
 LANGS = ("en", "zh")
 _CATALOG: dict[str, tuple[str, str]] = {}
-for _mod in (catalog_common, catalog_registry, catalog_calendar, catalog_cases, catalog_office):
+for _mod in (
+    catalog_common,
+    catalog_registry,
+    catalog_calendar,
+    catalog_cases,
+    catalog_office,
+):
     _CATALOG.update(_mod.MESSAGES)
 
 ENUMS: dict[str, tuple[str, ...]] = {}

@@ -159,9 +159,9 @@ def _only_unit(s, person_row):
 def _repeat_of(s, kind, unit_row, values, now) -> dict | None:
     if kind != "complaint" or not unit_row or not values.get("category"):
         return None
-    from pmcs.store.registry import meta_get
+    from pmcs.services.settings import get_int
 
-    days = int(meta_get(s.db, "repeat_days") or 30)
+    days = get_int(s.db, "repeat-days")
     return q.recent_same(s.db, kind, unit_row["id"], values["category"], to_iso(now - timedelta(days=days)))
 
 

@@ -8,7 +8,10 @@ from pmcs.store import demo as dq
 from pmcs.store import registry as q
 
 
-DEMO_EXTENSIONS = ["pmcs.services.demo_office:add_demo_office"]
+DEMO_EXTENSIONS = [  # later capabilities add their own demo records, in this order
+    "pmcs.services.demo_office:add_demo_office",
+    "pmcs.services.demo_cases:add_demo_cases",
+]
 
 
 def build_demo(s, *, seed: int = 2026, force: bool = False) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pmcs.core.fields import clean_record, clean_value
 from pmcs.core.registry import LINK, PERSON, check_link_dates
 from pmcs.services.common import check_search, before_of, public, what
-from pmcs.errors import NotFound, UserError
+from pmcs.errors import FieldError, NotFound, UserError
 from pmcs.i18n import label
 from pmcs.services.units import get_unit
 from pmcs.store import registry as q
@@ -102,7 +102,9 @@ def show_person(s, ref: str) -> dict:
 
 
 def _clean_link(unit, role, start, end=None) -> dict:
-    link = clean_record(LINK, {"unit": unit, "role": role or "owner", "start": start, "end": end})
+    link = clean_record(LINK, {"unit": unit, "role": (role or "").strip() or "owner", "start": start, "end": end})
+    if link.get("unit") is None:
+        raise FieldError("unit", "error.required")
     check_link_dates(link.get("start"), link.get("end"))
     return link
 

@@ -2,8 +2,6 @@
 
     from pmcs.services.reminders import provider
 
-    @provider("rectification")
-    def due_rectifications(s, until_iso: str):
         ...yield DueItem(...) for everything due at or before until_iso (overdue included)
 
 ``PROVIDER_MODULES`` lists the modules to import so their providers register.
@@ -15,7 +13,11 @@ import importlib
 from pmcs.core.reminders import DueItem
 
 PROVIDERS: dict = {}
-PROVIDER_MODULES = ["pmcs.services.case_reminders", "pmcs.services.duties", "pmcs.services.comms"]
+PROVIDER_MODULES = [
+    "pmcs.services.case_reminders",
+    "pmcs.services.duties",
+    "pmcs.services.comms",
+]
 
 
 def provider(name: str):

@@ -93,6 +93,12 @@ def m006_cases(db):
     )
 
 
+def m007_case_indexes(db):
+    """`pmcs complaint show 42` (a bare number: the latest year's) seeks (kind, seq) instead of
+    scanning every number of the kind (bench/bench_cases.py: 1,000,000 cases)."""
+    db.execute("CREATE INDEX idx_cases_kind_seq ON cases (kind, seq, year)")
+
+
 # reading ---------------------------------------------------------------------
 CASE_SELECT = """SELECT c.*, u.code AS unit, p.name AS person_name FROM cases c
                  LEFT JOIN units u ON u.id = c.unit_id LEFT JOIN people p ON p.id = c.person_id"""
@@ -160,6 +166,8 @@ def list_cases(db: Database, kind: str, *, now: str, state: str = "open", step=N
     if repeat:
         where.append("c.repeat_of IS NOT NULL")
     order = "c.due_at IS NULL, c.due_at, c.id" if state != "closed" else "c.closed_at DESC, c.id DESC"
+    if overdue:  # no NULL due times: the open-cases index gives this order, and LIMIT stops early
+        order = "c.due_at, c.id"
     sql = CASE_SELECT + " WHERE " + " AND ".join(where) + " ORDER BY " + order
     if limit:
         sql += " LIMIT ?"
@@ -210,3 +218,108 @@ def add_category(db: Database, code, en, zh, parent) -> None:
 
 def set_category_active(db: Database, code: str, active: bool) -> None:
     db.execute("UPDATE categories SET active = ? WHERE code = ?", (1 if active else 0, code))
+
+
+# import and export -------------------------------------------------------------
+def number_ids(db: Database, kind: str) -> dict[str, int]:
+    """number → id of every case of a kind (imports check numbers against it)."""
+    return {r[0]: r[1] for r in db.query("SELECT number, id FROM cases WHERE kind = ?", (kind,))}
+
+
+def max_seqs(db: Database, kind: str) -> dict[int, int]:
+    return {r[0]: r[1] for r in db.query("SELECT year, max(seq) FROM cases WHERE kind = ? GROUP BY year", (kind,))}
+
+
+def export_rows(db: Database, kind: str, *, state: str = "all", since: str | None = None):
+    """Cases of a kind for export, oldest first, streamed from the cursor."""
+    where, params = ["c.kind = ?"], [kind]
+    if state == "open":
+        where.append("c.closed_at IS NULL")
+    elif state == "closed":
+        where.append("c.closed_at IS NOT NULL")
+    if since:
+        where.append("c.recorded_at >= ?")
+        params.append(since)
+    sql = ("""SELECT c.*, u.code AS unit, p.name AS person_name, p.phone AS person_phone, r.number AS repeat_number
+              FROM cases c LEFT JOIN units u ON u.id = c.unit_id LEFT JOIN people p ON p.id = c.person_id
+              LEFT JOIN cases r ON r.id = c.repeat_of WHERE """ + " AND ".join(where) + " ORDER BY c.id")
+    for row in db.execute(sql, params):
+        yield _case(row)
+
+
+def repeat_before(db: Database, kind: str, unit_id: int, category: str, since: str, case_id: int,
+                  recorded_at: str) -> int | None:
+    """The latest earlier case (not cancelled) of the same unit and category recorded since ``since``."""
+    return db.scalar(
+        """SELECT id FROM cases WHERE unit_id = ? AND kind = ? AND category = ? AND recorded_at >= ?
+           AND status != 'cancelled' AND (recorded_at < ? OR (recorded_at = ? AND id < ?))
+           ORDER BY recorded_at DESC, id DESC LIMIT 1""",
+        (unit_id, kind, category, since, recorded_at, recorded_at, case_id))
+
+
+CASE_COLS = ("id", "kind", "number", "year", "seq", "unit_id", "person_id", "acceptor", "handler", "step", "status",
+             "channel", "category", "severity", "nature", "urgency", "verdict", "type", "repeat_of", "reopen_count",
+             "values", "recorded_at", "due_at", "held_seconds", "hold_since", "hold_reason", "closed_at",
+             "cancel_reason", "created_at", "updated_at")
+STEP_COLS = ("case_id", "step", "started_at", "due_at", "done_at", "actor", "note", "fields")
+_CASE_SQL = f'INSERT INTO cases ({", ".join(chr(34) + c + chr(34) for c in CASE_COLS)}) VALUES ({", ".join("?" * len(CASE_COLS))})'
+_STEP_SQL = f"INSERT INTO case_steps ({', '.join(STEP_COLS)}) VALUES ({', '.join('?' * len(STEP_COLS))})"
+_EVENT_SQL = "INSERT INTO events (at, actor, entity, ref, action, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)"
+
+
+def _j(value) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+class CaseWriter:
+    """Bulk inserts of whole cases (row, step rows, events) with executemany, inside the
+    caller's transaction. Ids are given here (max + 1 …) so step rows need no round trip."""
+
+    BATCH = 2000
+
+    def __init__(self, db: Database):
+        self.db = db
+        self.next_id = (db.scalar("SELECT max(id) FROM cases") or 0) + 1
+        self.cases: list[tuple] = []
+        self.steps: list[tuple] = []
+        self.events: list[tuple] = []
+
+    def add(self, row: dict, steps: list[dict], events: list[tuple] = ()) -> int:
+        """``row`` as the cases table (values a dict, no id); ``steps`` as case_steps (fields a dict);
+        ``events``: (at, actor, action, before, after) for this case's number."""
+        case_id = row.get("id") or self.next_id
+        self.next_id = max(self.next_id, case_id + 1)
+        row = row | {"id": case_id, "values": _j(row.get("values") or {})}
+        self.cases.append(tuple(row.get(c) for c in CASE_COLS))
+        for st in steps:
+            st = st | {"case_id": case_id, "fields": _j(st.get("fields")) if st.get("fields") is not None else None}
+            self.steps.append(tuple(st.get(c) for c in STEP_COLS))
+        for at, actor, action, before, after in events:
+            self.events.append((at, actor, "case", row["number"], action, _j(before), _j(after)))
+        if len(self.cases) >= self.BATCH:
+            self.flush()
+        return case_id
+
+    def flush(self) -> None:
+        for sql, rows in ((_CASE_SQL, self.cases), (_STEP_SQL, self.steps), (_EVENT_SQL, self.events)):
+            if rows:
+                self.db.executemany(sql, rows)
+                rows.clear()
+
+
+def set_repeat(db: Database, case_id: int, repeat_of: int | None) -> None:
+    db.execute("UPDATE cases SET repeat_of = ? WHERE id = ?", (repeat_of, case_id))
+
+
+def demo_units(db: Database) -> list[dict]:
+    """Homes and shops with the people living there now (for the demo's callers)."""
+    rows = db.query(
+        """SELECT u.id, u.code, l.person_id FROM units u
+           LEFT JOIN person_units l ON l.unit_id = u.id AND l."end" IS NULL
+           WHERE u.type IN ('residential', 'commercial') ORDER BY u.id, l.person_id""")
+    units: dict[int, dict] = {}
+    for r in rows:
+        unit = units.setdefault(r["id"], {"id": r["id"], "code": r["code"], "people": []})
+        if r["person_id"] is not None and r["person_id"] not in unit["people"]:
+            unit["people"].append(r["person_id"])
+    return list(units.values())

@@ -125,7 +125,6 @@ def open_db(path, *, migrate: bool = True) -> Database:
         raise UserError("error.db_open", path=str(path), detail=e.strerror or str(e)) from None
     conn.row_factory = sqlite3.Row
     try:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA schema_version").fetchone()
         mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
         if mode != "wal":

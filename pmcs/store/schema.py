@@ -91,11 +91,13 @@ def m004_staff(db):
 
 
 # later capabilities keep their tables beside their SQL; their order is fixed here
+# (and repeated as names in migrations.NAMES, so start-up need not import them)
 from pmcs.store.calendar import m005_calendar_and_sla  # noqa: E402
 from pmcs.store.cases import m006_cases  # noqa: E402
+from pmcs.store.office import m010_duties_and_comms  # noqa: E402
+from pmcs.store.cases import m007_case_indexes  # noqa: E402
 
 migration(m005_calendar_and_sla)
 migration(m006_cases)
-from pmcs.store.office import m010_duties_and_comms  # noqa: E402
-
 migration(m010_duties_and_comms)
+migration(m007_case_indexes)

@@ -1,0 +1,323 @@
+"""Cases through the command line: a complaint through all 8 steps with a fixed
+clock, refused moves (exit 4, nothing written), list filters and formats,
+hold/resume/cancel/reopen, repair reassign/return, categories, repeat window."""
+import csv
+import io
+import json
+
+import pytest
+
+ADD = ["complaint", "add", "--channel", "phone", "--description", "厨房水管漏水", "--remedy", "尽快维修"]
+STEPS = [  # (fields to finish the current step, step after it)
+    (["--nature", "valid", "--severity", "general"], "investigated"),
+    (["--cause", "管道老化"], "assigned"),
+    (["--handler", "刘工"], "proposed"),
+    (["--solution", "更换水管", "--promise", "2026-11-30"], "replied"),
+    (["--reply", "已告知维修安排", "--reply-channel", "phone"], "revisited"),
+    (["--verdict", "satisfied", "--comment", "满意"], "evaluated"),
+    (["--lesson", "定期巡检", "--note", "已归档"], "closed"),
+]
+
+
+def at(monkeypatch, local: str) -> None:
+    """Fix the clock (local time, Asia/Shanghai) for the next commands."""
+    monkeypatch.setenv("PMCS_NOW", local + "+08:00")
+
+
+def as_json(result):
+    return json.loads(result.stdout)
+
+
+@pytest.fixture
+def office(pmcs, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    pmcs.ok("staff", "add", "--name", "王芳", "--team", "customer_service", "--role", "clerk")  # S001
+    pmcs.ok("staff", "add", "--name", "刘工", "--team", "engineering")  # S002
+    pmcs.ok("staff", "add", "--name", "李娜", "--team", "customer_service", "--role", "clerk")  # S003
+    for code in ("3-2-1502", "3-2-1501", "5-1-801"):
+        pmcs.ok("unit", "add", code)
+    return pmcs
+
+
+def add_complaint(pmcs, unit="3-2-1502", category="engineering", actor="王芳"):
+    out = pmcs.ok(*ADD, "--unit", unit, "--category", category, actor=actor).stdout
+    return out.split()[0]
+
+
+def advance_to(pmcs, number, step):
+    for fields, after in STEPS:
+        current = as_json(pmcs.ok("complaint", "show", number, "--format", "json"))["step"]
+        if current == step:
+            return
+        pmcs.ok("complaint", "advance", number, *fields)
+
+
+# the 8 steps ----------------------------------------------------------------------
+def test_a_complaint_goes_through_all_eight_steps_with_exact_times(office, monkeypatch):
+    at(monkeypatch, "2026-11-23T09:30")
+    out = office.ok(*ADD, "--unit", "3-2-1502", "--category", "工程维修").stdout
+    assert out == "TS-2026-0001 recorded; next: classified, due 2026-11-23 11:30.\n"
+    minute = 30
+    for fields, after in STEPS:
+        at(monkeypatch, f"2026-11-23T{9 + (minute + 30) // 60:02d}:{(minute + 30) % 60:02d}")
+        minute += 30
+        out = office.ok("complaint", "advance", "TS-2026-0001", *fields).stdout
+        assert out.startswith("TS-2026-0001 closed." if after == "closed" else f"TS-2026-0001: now {after}, due ")
+    case = as_json(office.ok("complaint", "show", "1", "--format", "json"))
+    assert case["status"] == "closed" and case["closed_at"] == "2026-11-23T05:00:00Z"
+    timeline = [(s["step"], s["started_at"], s["due_at"], s["done_at"], s["actor"]) for s in case["steps"]]
+    assert timeline == [
+        ("recorded", "2026-11-23T01:30:00Z", None, "2026-11-23T01:30:00Z", "王芳"),
+        ("classified", "2026-11-23T01:30:00Z", "2026-11-23T03:30:00Z", "2026-11-23T02:00:00Z", "王芳"),
+        ("investigated", "2026-11-23T02:00:00Z", "2026-11-24T02:00:00Z", "2026-11-23T02:30:00Z", "王芳"),
+        ("assigned", "2026-11-23T02:30:00Z", "2026-11-23T06:30:00Z", "2026-11-23T03:00:00Z", "王芳"),
+        ("proposed", "2026-11-23T03:00:00Z", "2026-11-24T03:00:00Z", "2026-11-23T03:30:00Z", "王芳"),
+        ("replied", "2026-11-23T03:30:00Z", "2026-11-24T01:30:00Z", "2026-11-23T04:00:00Z", "王芳"),
+        ("revisited", "2026-11-23T04:00:00Z", "2026-12-01T10:00:00Z", "2026-11-23T04:30:00Z", "王芳"),
+        ("evaluated", "2026-11-23T04:30:00Z", "2026-11-26T04:30:00Z", "2026-11-23T05:00:00Z", "王芳"),
+    ]
+    table = office.ok("complaint", "show", "TS-2026-0001").stdout
+    rows = {line.split("│")[1].strip(): line for line in table.splitlines() if line.startswith("│")}
+    for step, started, due, done in (("classified", "11-23 09:30", "11-23 11:30", "11-23 10:00"),
+                                     ("revisited", "11-23 12:00", "12-01 18:00", "11-23 12:30"),
+                                     ("evaluated", "11-23 12:30", "11-26 12:30", "11-23 13:00")):
+        cells = [c.strip() for c in rows[step].split("│")[1:-1]]
+        assert cells[:5] == [step, started, due, done, "王芳"], cells
+    assert "verdict: satisfied" in rows["revisited"] and "已归档" in rows["evaluated"]
+    assert "S001" in table and "S002" in table  # acceptor and handler
+
+    history = as_json(office.ok("history", "TS-2026-0001", "--format", "json"))
+    assert [(e["at"], e["action"]) for e in history] == [("2026-11-23T01:30:00Z", "create")] + [
+        (f"2026-11-23T0{2 + i // 2}:{'30' if i % 2 else '00'}:00Z", "advance") for i in range(7)]
+    assert history[1]["after"]["step"] == "investigated" and history[1]["after"]["due_at"] == "2026-11-24T02:00:00Z"
+    assert all(e["actor"] == "王芳" for e in history)
+    shown = office.ok("history", "TS-2026-0001").stdout
+    assert shown.count("advanced") == 7 and "2026-11-23 13:00" in shown
+
+
+def test_skipping_a_step_exits_4_naming_the_next_step_and_what_it_needs(office):
+    number = add_complaint(office)
+    before = office.dump()
+    skipped = office("complaint", "advance", number, "--cause", "管道老化")
+    assert skipped.exit_code == 4
+    assert "'classified'" in skipped.stderr and "nature, severity" in skipped.stderr
+    assert "'investigated'" in skipped.stderr  # where --cause belongs
+    missing = office("complaint", "advance", number, "--nature", "valid")
+    assert missing.exit_code == 4 and "step 'classified' needs --severity" in missing.stderr
+    assert office.dump() == before
+
+
+def test_a_major_complaint_cannot_leave_investigated_without_onsite_note_and_measures(office):
+    number = add_complaint(office)
+    office.ok("complaint", "advance", number, "--nature", "有效", "--severity", "重大")
+    refused = office("complaint", "advance", number, "--cause", "管道老化")
+    assert refused.exit_code == 4 and "--onsite-note, --emergency-measures" in refused.stderr
+    office.ok("complaint", "advance", number, "--cause", "管道老化", "--onsite-note", "积水 5cm",
+              "--emergency-measures", "关闭总阀")
+
+
+def test_add_off_a_terminal_with_missing_fields_exits_1_and_writes_nothing(office):
+    before = office.dump()
+    result = office("complaint", "add", "--unit", "3-2-1502", "--channel", "phone")
+    assert result.exit_code == 1
+    assert "--category" in result.stderr and "--description" in result.stderr and "--remedy" in result.stderr
+    assert result.stdout == "" and office.dump() == before
+    nobody = office("complaint", "add", "--channel", "phone", "--category", "fees", "--description", "x",
+                    "--remedy", "y")
+    assert nobody.exit_code == 1 and "--unit" in nobody.stderr
+
+
+# list -----------------------------------------------------------------------------
+@pytest.fixture
+def cases(office, monkeypatch):
+    """c1 at proposed (handler 刘工), c2 by 李娜 (fees), c3 a repeat of c1, c4 closed, c5 cancelled, c6 fresh."""
+    at(monkeypatch, "2026-11-20T09:00")
+    c1 = add_complaint(office)
+    advance_to(office, c1, "proposed")
+    at(monkeypatch, "2026-11-21T09:00")
+    c2 = add_complaint(office, unit="3-2-1501", category="物业收费", actor="李娜")
+    at(monkeypatch, "2026-11-22T09:00")
+    c3 = add_complaint(office)
+    c4 = add_complaint(office, unit="5-1-801", category="security")
+    advance_to(office, c4, "closed")
+    c5 = add_complaint(office, unit="5-1-801", category="parking")
+    office.ok("complaint", "cancel", c5, "--reason", "重复登记")
+    at(monkeypatch, "2026-11-23T09:30")
+    c6 = add_complaint(office, unit="5-1-801", category="landscaping")
+    return [c1, c2, c3, c4, c5, c6]
+
+
+def numbers(pmcs, *args):
+    return [r["number"] for r in as_json(pmcs.ok("complaint", "list", *args, "--format", "json"))]
+
+
+def test_list_filters(cases, office):
+    c1, c2, c3, c4, c5, c6 = cases
+    assert numbers(office) == [c1, c2, c3, c6]  # open, by due time
+    assert numbers(office, "--overdue") == [c1, c2, c3]
+    assert numbers(office, "--step", "classified") == [c2, c3, c6]
+    assert numbers(office, "--unit", "3-2-1502") == [c1, c3]
+    assert numbers(office, "--category", "物业收费") == [c2]
+    assert numbers(office, "--acceptor", "李娜") == [c2]
+    assert numbers(office, "--handler", "S002") == [c1]
+    assert numbers(office, "--since", "2026-11-22") == [c3, c6]
+    assert numbers(office, "--repeat") == [c3]
+    assert set(numbers(office, "--closed")) == {c4, c5}
+    assert len(numbers(office, "--state", "all")) == 6
+    assert numbers(office, "--overdue", "--unit", "3-2-1502", "--step", "classified") == [c3]
+
+
+def test_list_puts_overdue_first_in_red_rows_and_counts(cases, office):
+    table = office.ok("complaint", "list").stdout.splitlines()
+    assert table[0] == "Complaints" and table[1].split()[:3] == ["No.", "step", "unit"]
+    lines = table[3:-1]
+    assert [line.split()[0] for line in lines] == [cases[0], cases[1], cases[2], cases[5]]
+    assert table[-1] == "4 cases"
+    assert lines[2].split()[:2] == [cases[2], "R"]  # the repeat flag
+    assert "\x1b[31m" not in "".join(table)  # colour only on a terminal
+    assert lines[0].split()[-1] == "2d0h"  # due 11-21 09:00, now 11-23 09:30
+    assert lines[3].split()[-2:] == ["11-23", "11:30"]  # not overdue: no late column
+
+
+def test_list_formats(cases, office):
+    rows = as_json(office.ok("complaint", "list", "--state", "all", "--format", "json"))
+    assert {r["number"]: r["status"] for r in rows}[cases[4]] == "cancelled"
+    lines = office.ok("complaint", "list", "--format", "jsonl").stdout.splitlines()
+    assert [json.loads(line)["number"] for line in lines] == [cases[0], cases[1], cases[2], cases[5]]
+    assert json.loads(lines[0])["overdue"] is True and json.loads(lines[-1])["overdue"] is False
+    parsed = list(csv.DictReader(io.StringIO(office.ok("complaint", "list", "--format", "csv").stdout)))
+    assert [r["number"] for r in parsed] == [cases[0], cases[1], cases[2], cases[5]]
+    assert parsed[1]["acceptor"] == "S003" and parsed[0]["handler"] == "S002"
+    bad = office("complaint", "list", "--format", "xml")
+    assert bad.exit_code == 2
+
+
+def test_list_refuses_unknown_filters_with_one_line(cases, office):
+    assert office("complaint", "list", "--step", "nowhere").exit_code == 1
+    assert office("complaint", "list", "--unit", "9-9-999").exit_code == 3
+    assert office("complaint", "list", "--category", "nothing").exit_code == 1
+    assert office("complaint", "list", "--state", "maybe").exit_code == 2
+
+
+# hold, resume, cancel, reopen --------------------------------------------------------
+def test_hold_resume_cancel_reopen(office, monkeypatch):
+    at(monkeypatch, "2026-11-23T09:30")
+    number = add_complaint(office)
+    assert office("complaint", "hold", number).exit_code == 2  # --reason is required
+    assert office.ok("complaint", "hold", number, "--reason", "等业主回复").stdout == f"{number} on hold.\n"
+    assert office("complaint", "advance", number, "--nature", "valid", "--severity", "general").exit_code == 4
+    at(monkeypatch, "2026-11-23T12:30")
+    assert office.ok("complaint", "resume", number).stdout == f"{number} resumed; due 2026-11-23 14:30.\n"
+    assert office("complaint", "resume", number).exit_code == 4
+    assert office("complaint", "reopen", number, "--reason", "x").exit_code == 4  # not closed
+    advance_to(office, number, "closed")
+    out = office.ok("complaint", "reopen", number, "--reason", "业主再次反映").stdout
+    assert out.startswith(f"{number} reopened at investigated, due ")
+    case = as_json(office.ok("complaint", "show", number, "--format", "json"))
+    assert case["status"] == "open" and case["reopen_count"] == 1 and "cause" not in case["values"]
+    office.ok("complaint", "cancel", number, "--reason", "业主撤回")
+    before = office.dump()
+    for args in (("resume", number), ("hold", number, "--reason", "x"), ("cancel", number, "--reason", "x"),
+                 ("reopen", number, "--reason", "x"), ("advance", number, "--cause", "x")):
+        assert office("complaint", *args).exit_code == 4, args
+    assert office.dump() == before
+    actions = [e["action"] for e in as_json(office.ok("history", number, "--format", "json"))]
+    assert actions[:3] == ["create", "hold", "resume"] and actions[-2:] == ["reopen", "cancel"]
+
+
+def test_unsatisfied_revisit_reopens_from_the_cli(office):
+    number = add_complaint(office)
+    advance_to(office, number, "revisited")
+    out = office.ok("complaint", "advance", number, "--verdict", "不满意", "--comment", "还在漏").stdout
+    assert out.startswith(f"{number}: now investigated, due ")
+    assert as_json(office.ok("complaint", "show", number, "--format", "json"))["reopen_count"] == 1
+    assert "↻" in office.ok("complaint", "list").stdout
+
+
+def test_unknown_case_exits_3(office):
+    result = office("complaint", "show", "TS-2026-0099")
+    assert result.exit_code == 3 and "TS-2026-0099" in result.stderr
+
+
+# repairs ------------------------------------------------------------------------
+def test_repair_reassign_and_return(office, monkeypatch):
+    at(monkeypatch, "2026-11-23T09:30")
+    out = office.ok("repair", "add", "--unit", "3-2-1502", "--description", "卫生间地漏堵塞").stdout
+    number = out.split()[0]
+    assert number == "BX-2026-0001"
+    office.ok("repair", "advance", number, "--urgency", "紧急", "--paid", "无偿")
+    assert office("repair", "reassign", number, "--handler", "刘工").exit_code == 4  # not dispatched yet
+    office.ok("repair", "advance", number, "--handler", "刘工")
+    assert office.ok("repair", "reassign", number, "--technician", "王芳").stdout == f"{number} reassigned to S001.\n"
+    assert office("repair", "return", number).exit_code == 2  # --reason is required
+    at(monkeypatch, "2026-11-23T10:00")
+    out = office.ok("repair", "return", number, "--reason", "需要厂家配件").stdout
+    assert out == f"{number}: now dispatched, due 2026-11-23 10:30.\n"  # emergency: 30 min
+    case = as_json(office.ok("repair", "show", number, "--format", "json"))
+    assert case["handler"] is None and case["step"] == "dispatched"
+    assert case["steps"][-2]["fields"] == {"returned": True} and case["steps"][-2]["note"] == "需要厂家配件"
+    actions = [e["action"] for e in as_json(office.ok("history", number, "--format", "json"))]
+    assert actions == ["create", "advance", "advance", "reassign", "return"]
+
+
+def test_request_praise_names_the_staff(office):
+    out = office.ok("request", "add", "--unit", "3-2-1502", "--type", "表扬", "--description", "保安很负责",
+                    "--praised", "刘工").stdout
+    number = out.split()[0]
+    assert number == "ZX-2026-0001"
+    assert as_json(office.ok("request", "show", number, "--format", "json"))["values"]["praised"] == "S002"
+
+
+# categories and the repeat window -------------------------------------------------------
+def test_categories_add_disable_enable(office):
+    out = office.ok("complaint", "categories", "add", "lift", "--en", "lifts", "--zh", "电梯", "--parent", "物业服务")
+    assert out.stdout == "category lift added (电梯 / lifts).\n"
+    assert office("complaint", "categories", "add", "lift", "--en", "x", "--zh", "y").exit_code == 1
+    assert office("complaint", "categories", "add", "lift2", "--en", "lifts", "--zh", "升降梯").exit_code == 1
+    assert office("complaint", "categories", "add", "sub", "--en", "s", "--zh", "子", "--parent", "lift").exit_code == 1
+    assert office("complaint", "categories", "add", "Bad Code", "--en", "b", "--zh", "坏").exit_code == 1
+    number = add_complaint(office, category="电梯")
+    office.ok("complaint", "categories", "disable", "lift")
+    assert office.ok("complaint", "categories", "disable", "lift").stdout.startswith("category lift is already")
+    refused = office(*ADD, "--unit", "3-2-1501", "--category", "lift")
+    assert refused.exit_code == 1 and "lift" in refused.stderr
+    assert as_json(office.ok("complaint", "show", number, "--format", "json"))["category_label"] == "lifts"
+    rows = as_json(office.ok("complaint", "categories", "list", "--format", "json"))
+    assert {r["code"]: r["active"] for r in rows}["lift"] is False
+    assert "disabled" in office.ok("complaint", "categories").stdout
+    office.ok("complaint", "categories", "enable", "电梯")
+    add_complaint(office, unit="3-2-1501", category="lift")
+    events = office.rows("SELECT action, after FROM events WHERE entity = 'category' AND ref = 'lift' ORDER BY id")
+    assert [e[0] for e in events] == ["create", "disable", "enable"]
+    assert office("complaint", "categories", "disable", "nothing").exit_code == 3
+
+
+def test_repeat_window_is_configurable(office, monkeypatch):
+    assert office.ok("config", "get", "repeat-days").stdout == "30\n"
+    at(monkeypatch, "2026-10-01T09:00")
+    add_complaint(office)
+    at(monkeypatch, "2026-11-10T09:00")  # 40 days later
+    assert "repeat" not in office.ok(*ADD, "--unit", "3-2-1502", "--category", "engineering").stdout
+    out = office.ok("config", "set", "repeat-days", "60").stdout
+    assert out == "repeat-days is now 60 (was 30).\n"
+    assert office.ok("config", "get", "repeat-days").stdout == "60\n"
+    assert "repeat complaint" in office.ok(*ADD, "--unit", "3-2-1502", "--category", "engineering").stdout
+    assert office.rows("SELECT value FROM meta WHERE key = 'repeat_days'") == [("60",)]
+    events = office.rows("SELECT before, after FROM events WHERE entity = 'config' AND ref = 'repeat-days'")
+    assert [(json.loads(b), json.loads(a)) for b, a in events] == [({"value": 30}, {"value": 60})]
+    before = office.dump()
+    for bad in ("0", "abc", "1000"):
+        assert office("config", "set", "repeat-days", bad).exit_code == 1
+    assert office("config", "set", "nothing", "3").exit_code == 1
+    assert office.dump() == before
+
+
+def test_a_deadline_in_an_unknown_year_warns_once(office, monkeypatch):
+    office.ok("config", "sla", "set", "complaint.classified", "3wd")
+    at(monkeypatch, "2026-12-30T09:00")
+    result = office.ok(*ADD, "--unit", "3-2-1502", "--category", "fees")
+    assert result.stderr.count("no data for 2027") == 1
+    assert "due 2027-01-04 09:00" in result.stdout  # 2027: weekends only, so 1 January counts
+    at(monkeypatch, "2026-11-23T09:00")
+    quiet = office.ok(*ADD, "--unit", "3-2-1502", "--category", "fees")
+    assert quiet.stderr == ""
