@@ -15,6 +15,7 @@ from pmcs.i18n import (
     catalog_calendar,
     catalog_cases,
     catalog_common,
+    catalog_handover,
     catalog_office,
     catalog_registry,
 )
@@ -27,6 +28,7 @@ for _mod in (
     catalog_calendar,
     catalog_cases,
     catalog_office,
+    catalog_handover,
 ):
     _CATALOG.update(_mod.MESSAGES)
 

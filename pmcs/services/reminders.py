@@ -2,6 +2,8 @@
 
     from pmcs.services.reminders import provider
 
+    @provider("rectification")
+    def due_rectifications(s, until_iso: str):
         ...yield DueItem(...) for everything due at or before until_iso (overdue included)
 
 ``PROVIDER_MODULES`` lists the modules to import so their providers register.
@@ -17,6 +19,8 @@ PROVIDER_MODULES = [
     "pmcs.services.case_reminders",
     "pmcs.services.duties",
     "pmcs.services.comms",
+    "pmcs.services.rectification",
+    "pmcs.services.renovation",
 ]
 
 

@@ -23,6 +23,7 @@ NAMES = (
     "m005_calendar_and_sla",
     "m006_cases",
     "m010_duties_and_comms",
+    "m009_handover_renovation",
     "m007_case_indexes",
 )
 
