@@ -18,6 +18,7 @@ from pmcs.i18n import (
     catalog_handover,
     catalog_office,
     catalog_registry,
+    catalog_survey,
 )
 
 LANGS = ("en", "zh")
@@ -29,6 +30,7 @@ for _mod in (
     catalog_cases,
     catalog_office,
     catalog_handover,
+    catalog_survey,
 ):
     _CATALOG.update(_mod.MESSAGES)
 

@@ -11,6 +11,7 @@ from pmcs.store import registry as q
 DEMO_EXTENSIONS = [  # later capabilities add their own demo records, in this order
     "pmcs.services.demo_office:add_demo_office",
     "pmcs.services.demo_handover:add_demo_handovers",
+    "pmcs.services.demo_surveys:add_demo_surveys",
     "pmcs.services.demo_cases:add_demo_cases",
 ]
 

@@ -21,6 +21,7 @@ PROVIDER_MODULES = [
     "pmcs.services.comms",
     "pmcs.services.rectification",
     "pmcs.services.renovation",
+    "pmcs.services.survey_actions",
 ]
 
 

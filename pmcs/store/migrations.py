@@ -24,6 +24,7 @@ NAMES = (
     "m006_cases",
     "m010_duties_and_comms",
     "m009_handover_renovation",
+    "m008_surveys",
     "m007_case_indexes",
 )
 

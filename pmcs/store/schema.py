@@ -96,10 +96,12 @@ from pmcs.store.calendar import m005_calendar_and_sla  # noqa: E402
 from pmcs.store.cases import m006_cases  # noqa: E402
 from pmcs.store.office import m010_duties_and_comms  # noqa: E402
 from pmcs.store.handover import m009_handover_renovation  # noqa: E402
+from pmcs.store.surveys import m008_surveys  # noqa: E402
 from pmcs.store.cases import m007_case_indexes  # noqa: E402
 
 migration(m005_calendar_and_sla)
 migration(m006_cases)
 migration(m010_duties_and_comms)
 migration(m009_handover_renovation)
+migration(m008_surveys)
 migration(m007_case_indexes)
