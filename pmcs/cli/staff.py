@@ -47,3 +47,27 @@ def list_(team: Optional[str] = TeamOpt, role: Optional[str] = RoleOpt, search: 
     fmt = check_format(format)
     rows = svc.list_staff(session(), **svc.list_filters(team=team, role=role, search=search), include_inactive=all)
     view.list_staff(rows, fmt, reveal)
+
+
+from pmcs.core.scores import formula_labelled  # noqa: E402
+
+
+@app.command("score", help=t("cmd.staff.score", formula=formula_labelled()))
+def score(month: Optional[str] = typer.Option(None, "--month", help=t("opt.score_month")),
+          all: bool = typer.Option(False, "--all", help=t("opt.score_inactive")), format: str = FormatOpt):
+    from pmcs.render.report_lists import scorecards
+    from pmcs.services.scores import scorecards as compute
+
+    fmt = check_format(format)
+    scorecards(compute(session(), month, include_inactive=all), fmt)
+
+
+@app.command("adjust", help=t("cmd.staff.adjust"))
+def adjust(ref: str = StaffArg, points: str = typer.Option(..., "--points", help=t("opt.score_points")),
+           reason: str = typer.Option(..., "--reason", help=t("opt.score_reason")),
+           month: Optional[str] = typer.Option(None, "--month", help=t("opt.score_month"))):
+    from pmcs.services.scores import adjust as add
+
+    row = add(session(), ref, points, reason, month)
+    done("score.adjusted", ref=row["staff_code"], name=row["name"], points=f"{row['points']:+g}", month=row["month"],
+         reason=row["reason"])

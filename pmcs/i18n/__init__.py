@@ -18,6 +18,7 @@ from pmcs.i18n import (
     catalog_handover,
     catalog_office,
     catalog_registry,
+    catalog_reports,
     catalog_survey,
 )
 
@@ -31,6 +32,7 @@ for _mod in (
     catalog_office,
     catalog_handover,
     catalog_survey,
+    catalog_reports,
 ):
     _CATALOG.update(_mod.MESSAGES)
 

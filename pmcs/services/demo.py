@@ -13,6 +13,7 @@ DEMO_EXTENSIONS = [  # later capabilities add their own demo records, in this or
     "pmcs.services.demo_handover:add_demo_handovers",
     "pmcs.services.demo_surveys:add_demo_surveys",
     "pmcs.services.demo_cases:add_demo_cases",
+    "pmcs.services.demo_fees:add_demo_fees",  # after the cases: complainers pay late more often
 ]
 
 

@@ -25,6 +25,8 @@ NAMES = (
     "m010_duties_and_comms",
     "m009_handover_renovation",
     "m008_surveys",
+    "m011_report_indexes",
+    "m012_fees_scores",
     "m007_case_indexes",
 )
 

@@ -97,6 +97,8 @@ from pmcs.store.cases import m006_cases  # noqa: E402
 from pmcs.store.office import m010_duties_and_comms  # noqa: E402
 from pmcs.store.handover import m009_handover_renovation  # noqa: E402
 from pmcs.store.surveys import m008_surveys  # noqa: E402
+from pmcs.store.reports import m011_report_indexes  # noqa: E402
+from pmcs.store.fees import m012_fees_scores  # noqa: E402
 from pmcs.store.cases import m007_case_indexes  # noqa: E402
 
 migration(m005_calendar_and_sla)
@@ -104,4 +106,6 @@ migration(m006_cases)
 migration(m010_duties_and_comms)
 migration(m009_handover_renovation)
 migration(m008_surveys)
+migration(m011_report_indexes)
+migration(m012_fees_scores)
 migration(m007_case_indexes)

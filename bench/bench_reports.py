@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Report benchmarks on 1,000,000 cases: the monthly and quarterly report, the
+staff scorecards, fee status and risk, and a two-office company report.
+
+Run by hand (not a test):
+
+    python bench/gen_cases.py bench/out/cases.db          # once: ~1 M cases, a few minutes
+    python bench/bench_reports.py bench/out/cases.db [--runs 9]
+
+Every figure is the median of whole-process runs of the installed `pmcs`
+(subprocess + perf_counter), start-up included, as the manager sees it; CPU
+time (user + sys of the child) is shown beside it, because wall time on a
+shared machine moves with the load (printed at the start). Fees for every unit
+and the last three months are imported once (a copy of the database is used,
+the generated file is not changed). Goal (issue 7): the monthly report well
+under 2 s, aim 0.5 s.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+NOW = "2026-11-23T09:30:00+08:00"
+
+
+def find_pmcs() -> str:
+    here = Path(sys.executable).parent / "pmcs"
+    found = str(here) if here.exists() else shutil.which("pmcs")
+    if not found:
+        sys.exit("pmcs is not installed next to this python nor on PATH")
+    return found
+
+
+def run(argv: list[str], env: dict) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the child)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    p = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, capture_output=True)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if p.returncode != 0:
+        sys.exit(f"failed ({p.returncode}): {' '.join(argv)}\n{p.stderr.decode(errors='replace')}")
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def fees_csv(db: Path, out: Path) -> int:
+    conn = sqlite3.connect(db)
+    units = [r[0] for r in conn.execute("SELECT code FROM units ORDER BY id")]
+    conn.close()
+    rng = random.Random(7)
+    with open(out, "w", encoding="utf-8") as f:
+        f.write("房号,期间,应收,实收\n")
+        for month in ("2026-09", "2026-10", "2026-11"):
+            for code in units:
+                due = 2.8 * rng.randint(60, 160)
+                paid = due if rng.random() < 0.92 else 0
+                f.write(f"{code},{month},{due:.2f},{paid:.2f}\n")
+    return len(units) * 3
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("db", help="a database made by bench/gen_cases.py")
+    ap.add_argument("--runs", type=int, default=9)
+    args = ap.parse_args()
+    source = Path(args.db)
+    if not source.exists():
+        sys.exit(f"{source} not found: python bench/gen_cases.py {source}")
+    pmcs = find_pmcs()
+    env = dict(os.environ, PMCS_NOW=NOW, PMCS_TZ="Asia/Shanghai", PMCS_LANG="en", PMCS_USER="S001")
+    work = Path(tempfile.mkdtemp(prefix="pmcs-bench-reports-"))
+    try:
+        db = work / "office.db"
+        shutil.copy(source, db)
+        cases = sqlite3.connect(db).execute("SELECT count(*) FROM cases").fetchone()[0]
+        print(f"{cases:,} cases; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; "
+              f"median of {args.runs} runs\n")
+        rows = fees_csv(db, work / "fees.csv")
+        wall, cpu = run([pmcs, "--db", str(db), "fees", "import", str(work / "fees.csv")], env)
+        print(f"{'fees import (' + format(rows, ',') + ' rows)':44s} {wall:6.2f} s wall  {cpu:6.2f} s CPU  (once)")
+        other = work / "other.db"
+        shutil.copy(db, other)
+        base = [pmcs, "--db", str(db)]
+        cases_ = [
+            ("report monthly --month 2026-10", base + ["report", "monthly", "--month", "2026-10", "--format", "json"]),
+            ("report monthly (table)", base + ["report", "monthly", "--month", "2026-10"]),
+            ("report monthly --html", base + ["report", "monthly", "--month", "2026-10", "--html",
+                                              str(work / "r.html")]),
+            ("report quarterly --quarter 2026-Q3", base + ["report", "quarterly", "--quarter", "2026-Q3",
+                                                          "--format", "json"]),
+            ("report monthly, two offices", base + ["report", "monthly", "--month", "2026-10", "--office", str(db),
+                                                    "--office", str(other), "--format", "json"]),
+            ("staff score --month 2026-10", base + ["staff", "score", "--month", "2026-10", "--format", "json"]),
+            ("fees status", base + ["fees", "status", "--format", "json"]),
+            ("fees risk", base + ["fees", "risk", "--format", "json"]),
+            ("pmcs --version (start-up)", [pmcs, "--version"]),
+        ]
+        for name, argv in cases_:
+            run(argv, env)  # warm the OS file cache once
+            walls, cpus = zip(*(run(argv, env) for _ in range(args.runs)))
+            print(f"{name:44s} {statistics.median(walls):6.2f} s wall  {statistics.median(cpus):6.2f} s CPU")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
