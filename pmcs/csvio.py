@@ -19,6 +19,7 @@ import csv
 import io
 import os
 import re
+import stat
 import sys
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
@@ -108,6 +109,18 @@ def write_csv(out, columns: list[str], rows: Iterable[dict]) -> int:
     return count
 
 
+def _make_private(fd: int) -> None:
+    """An existing regular file being overwritten keeps its mode on open: set 0600 (a
+    device such as /dev/null or a pipe is left alone)."""
+    st = os.fstat(fd)
+    if hasattr(os, "fchmod") and stat.S_ISREG(st.st_mode) and stat.S_IMODE(st.st_mode) != 0o600:
+        try:
+            os.fchmod(fd, 0o600)
+        except OSError:  # someone else's file: refuse rather than leave personal data readable
+            os.close(fd)
+            raise
+
+
 @contextmanager
 def open_output(path: str | None, encoding: str = "utf-8-sig") -> Iterator[io.TextIOBase]:
     """A text stream to `path` (created 0600: exports hold personal data) or
@@ -130,7 +143,9 @@ def open_output(path: str | None, encoding: str = "utf-8-sig") -> Iterator[io.Te
                 buf.flush()
             return
         flags = os.O_CREAT | os.O_TRUNC | os.O_WRONLY | getattr(os, "O_BINARY", 0)
-        with open(os.open(path, flags, 0o600), "w", encoding=enc, newline="") as out:
+        fd = os.open(path, flags, 0o600)
+        _make_private(fd)
+        with open(fd, "w", encoding=enc, newline="") as out:
             yield out
     except UnicodeEncodeError as e:
         bad = e.object[e.start:e.end]
