@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import io
 import os
 import re
@@ -110,8 +111,8 @@ def write_csv(out, columns: list[str], rows: Iterable[dict]) -> int:
 
 
 def _make_private(fd: int) -> None:
-    """An existing regular file being overwritten keeps its mode on open: set 0600 (a
-    device such as /dev/null or a pipe is left alone)."""
+    """A file we write holds personal data: a regular file gets mode 0600 (a device such
+    as /dev/null or a pipe is left alone)."""
     st = os.fstat(fd)
     if hasattr(os, "fchmod") and stat.S_ISREG(st.st_mode) and stat.S_IMODE(st.st_mode) != 0o600:
         try:
@@ -122,9 +123,58 @@ def _make_private(fd: int) -> None:
 
 
 @contextmanager
+def _private_file(path: str) -> Iterator[int]:
+    """A descriptor whose bytes land at `path` only if the block succeeds.
+
+    A regular file (new or existing) is written as a temporary file created 0600 in the
+    same directory, flushed to disk and renamed over the target at the end; on any error
+    the temporary file is removed and an existing target is left exactly as it was. A
+    device or pipe (/dev/null, /dev/stdout, a FIFO) cannot be renamed over: it is
+    written in place. A symlink's target is the file replaced, the link stays."""
+    real = os.path.realpath(path)
+    try:
+        st = os.stat(real)
+    except FileNotFoundError:
+        st = None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), path)
+        fd = os.open(real, os.O_WRONLY | getattr(os, "O_BINARY", 0))
+        try:
+            yield fd
+        finally:
+            os.close(fd)
+        return
+    if st is not None and not os.access(real, os.W_OK):  # a read-only file stays read-only
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), path)
+    import tempfile  # here, not at the top: this module is on the CLI's start-up path
+
+    folder, name = os.path.split(real)
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder or ".")  # mode 0600
+    try:
+        _make_private(fd)
+        yield fd
+        os.fsync(fd)
+        os.close(fd)
+        fd = -1
+        os.replace(tmp, real)
+    except BaseException:
+        if fd >= 0:
+            os.close(fd)
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+@contextmanager
 def open_output(path: str | None, encoding: str = "utf-8-sig") -> Iterator[io.TextIOBase]:
-    """A text stream to `path` (created 0600: exports hold personal data) or
-    to stdout for None / "-"; the encoding (and BOM) apply to stdout too."""
+    """A text stream to `path` or to stdout for None / "-"; the encoding (and BOM) apply
+    to stdout too. A file is private (mode 0600: exports hold personal data) and atomic:
+    it appears, or replaces an existing one, only when the whole block succeeded, so an
+    export failing half-way (a character the encoding cannot hold, a full disk) leaves no
+    partial file and any previous file untouched."""
     enc = normalise_encoding(encoding) or "utf-8-sig"
     shown = path if path not in (None, "-") else "<stdout>"
     try:
@@ -142,11 +192,9 @@ def open_output(path: str | None, encoding: str = "utf-8-sig") -> Iterator[io.Te
                 out.detach()  # leave sys.stdout open
                 buf.flush()
             return
-        flags = os.O_CREAT | os.O_TRUNC | os.O_WRONLY | getattr(os, "O_BINARY", 0)
-        fd = os.open(path, flags, 0o600)
-        _make_private(fd)
-        with open(fd, "w", encoding=enc, newline="") as out:
-            yield out
+        with _private_file(path) as fd:
+            with open(fd, "w", encoding=enc, newline="", closefd=False) as out:
+                yield out
     except UnicodeEncodeError as e:
         bad = e.object[e.start:e.end]
         raise UserError("error.file_write", path=shown, detail=f"{bad!r} cannot be written in {enc}") from None
@@ -154,6 +202,13 @@ def open_output(path: str | None, encoding: str = "utf-8-sig") -> Iterator[io.Te
         if shown == "<stdout>" and isinstance(e, BrokenPipeError):
             raise
         raise UserError("error.file_write", path=shown, detail=e.strerror or str(e)) from None
+
+
+def write_private(path: str, text: str, encoding: str = "utf-8") -> None:
+    """Write a whole text file (an HTML page, an SVG poster …) the way exports are
+    written: mode 0600, atomic; "-" writes to stdout."""
+    with open_output(path, encoding) as out:
+        out.write(text)
 
 
 # --- reading ---------------------------------------------------------------

@@ -22,6 +22,7 @@ from pmcs.csvio import (
     read_csv,
     unneutralise,
     write_csv,
+    write_private,
 )
 from pmcs.errors import UserError
 
@@ -334,6 +335,97 @@ def test_open_output_errors(tmp_path):
         with open_output(str(tmp_path / "l.csv"), "latin-1") as out:
             write_csv(out, ["name"], [{"name": "张三"}])
     assert info.value.key == "error.file_write"
+
+
+@pytest.fixture
+def outdir(tmp_path):
+    """An empty folder of its own, so listing it shows any temporary file left behind."""
+    d = tmp_path / "out"
+    d.mkdir()
+    return d
+
+
+def test_a_failing_export_leaves_no_file_and_no_temporary_file(outdir):
+    path = outdir / "l.csv"
+    with pytest.raises(UserError):
+        with open_output(str(path), "latin-1") as out:
+            write_csv(out, ["name"], [{"name": "Li"}, {"name": "张三"}])
+    assert os.listdir(outdir) == []
+
+
+def test_a_failing_export_leaves_the_previous_file_untouched(outdir):
+    path = outdir / "people.csv"
+    path.write_bytes(b"old,contents\r\n")
+    os.chmod(path, 0o640)
+    with pytest.raises(UserError):
+        with open_output(str(path), "latin-1") as out:
+            write_csv(out, ["name"], [{"name": "Li"}] * 5000 + [{"name": "张三"}])  # fails after ~40 KB
+    assert path.read_bytes() == b"old,contents\r\n"
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o640
+    assert os.listdir(outdir) == ["people.csv"]
+
+
+def test_an_export_interrupted_by_any_exception_is_rolled_back(outdir):
+    path = outdir / "x.csv"
+    path.write_text("before")
+
+    def rows():
+        yield {"a": "1"}
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        with open_output(str(path)) as out:
+            write_csv(out, ["a"], rows())
+    assert path.read_text() == "before" and os.listdir(outdir) == ["x.csv"]
+
+
+def test_the_file_appears_only_when_the_export_is_complete(outdir):
+    path = outdir / "out.csv"
+    with open_output(str(path)) as out:
+        write_csv(out, ["code"], [{"code": "1-101"}])
+        out.flush()
+        assert not path.exists()  # written to a temporary name in the same folder, renamed at the end
+        (tmp,) = os.listdir(outdir)
+        assert stat.S_IMODE(os.stat(outdir / tmp).st_mode) == 0o600
+    assert os.listdir(outdir) == ["out.csv"]
+    assert path.read_bytes() == b"\xef\xbb\xbfcode\r\n1-101\r\n"
+
+
+def test_replacing_an_existing_readable_file_makes_it_private(outdir):
+    path = outdir / "old.csv"
+    path.write_text("x")
+    os.chmod(path, 0o644)
+    write_private(str(path), "<html>王</html>")
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert path.read_text(encoding="utf-8") == "<html>王</html>"  # no BOM for pages
+
+
+def test_a_symlink_is_kept_and_its_target_replaced(outdir):
+    real = outdir / "real.csv"
+    real.write_text("old")
+    link = outdir / "link.csv"
+    link.symlink_to(real)
+    write_private(str(link), "new")
+    assert link.is_symlink() and real.read_text() == "new"
+    assert stat.S_IMODE(os.stat(real).st_mode) == 0o600
+
+
+def test_devices_are_written_in_place(outdir):
+    with open_output(os.devnull) as out:
+        write_csv(out, ["a"], [{"a": "1"}])
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+def test_a_directory_or_read_only_file_is_refused_and_kept(outdir):
+    err = raises("error.file_write", write_private, str(outdir), "x")
+    assert err.params["detail"]
+    ro = outdir / "ro.csv"
+    ro.write_text("keep")
+    os.chmod(ro, 0o400)
+    if os.access(ro, os.W_OK):  # root may write anything
+        return
+    raises("error.file_write", write_private, str(ro), "x")
+    assert ro.read_text() == "keep" and sorted(os.listdir(outdir)) == ["ro.csv"]
 
 
 # --- round trip ------------------------------------------------------------

@@ -160,7 +160,7 @@ def test_the_released_foundation_database_migrates_and_keeps_every_record(tmp_pa
         assert after[table] == before[table], table
     shown = ok(run(db, "person", "show", "P00005", "--reveal")).stdout
     assert "15800000005" in shown and "陈 静" in shown
-    assert "13900000022" in ok(run(db, "history", "P00002")).stdout  # the 0.1 edit is in the history
+    assert "13900000022" in ok(run(db, "history", "P00002", "--reveal")).stdout  # the 0.1 edit is in the history
     # and the new capabilities work on the old records
     ok(run(db, "complaint", "add", "--unit", "1-1-101", "--person", "P00001", "--channel", "visit",
            "--category", "service", "--description", "电梯异响", "--remedy", "检修", actor="S001"))

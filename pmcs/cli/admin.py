@@ -5,7 +5,7 @@ from typing import Optional
 
 import typer
 
-from pmcs.cli.common import FormatOpt, check_format, done, session
+from pmcs.cli.common import FormatOpt, RevealOpt, check_format, done, session
 from pmcs.i18n import t
 from pmcs.services import admin as svc
 
@@ -26,10 +26,10 @@ def demo(seed: int = typer.Option(2026, "--seed", help=t("opt.seed")),
     done("demo.done", path=str(s.db_path), **counts)
 
 
-def history(ref: str = typer.Argument(..., help=t("arg.ref")), format: str = FormatOpt):
+def history(ref: str = typer.Argument(..., help=t("arg.ref")), reveal: bool = RevealOpt, format: str = FormatOpt):
     from pmcs.render.history import show_history
 
-    show_history(svc.history(session(), ref), ref, check_format(format))
+    show_history(svc.history(session(), ref), ref, check_format(format), reveal=reveal)
 
 
 @db_app.command("backup", help=t("cmd.db.backup"))

@@ -90,17 +90,10 @@ def checklist(unit: str = UnitArg, blank: bool = typer.Option(False, "--blank", 
 
 
 def _write_private(path: str, text: str) -> None:
-    """The form holds the owner's name: written with mode 0600, like exports."""
-    import os
+    """The form holds the owner's name: written with mode 0600 and atomically, like exports."""
+    from pmcs.csvio import write_private
 
-    from pmcs.errors import UserError
-
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with open(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-    except OSError as e:
-        raise UserError("error.file_write", path=path, detail=e.strerror or str(e)) from None
+    write_private(path, text)
 
 
 @app.command("tick", help=t("cmd.handover.tick"))

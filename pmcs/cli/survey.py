@@ -206,9 +206,7 @@ def _write(path: str, kind: str, data: dict) -> None:
         from pmcs.render.survey_html import document
     else:
         from pmcs.render.charts_svg import poster as document
-    text = document(data)
-    with csvio.open_output(path, "utf-8") as out:
-        out.write(text)
+    csvio.write_private(path, document(data))  # 0600 and atomic, like every export
     sys.stderr.write(t("survey.file_written", path=path) + "\n")
 
 

@@ -39,6 +39,7 @@ td.value { min-width: 28mm; }
 .line { display: inline-block; min-width: 24mm; border-bottom: 1px solid #000; height: 4mm; }
 .blocking { margin-top: 4mm; padding: 2mm 3mm; border: 1.5px solid #b00; color: #900; }
 .done { margin-top: 4mm; color: #060; }
+.late { color: #b00; }
 h2 { font-size: 12pt; margin: 5mm 0 2mm; }
 .sign { margin-top: 12mm; width: 100%; }
 .sign td { border: none; padding: 0 2mm 0 0; white-space: nowrap; width: 33%; }
@@ -141,10 +142,11 @@ def _defects(defects: list[dict]) -> str:
             '<table class="items"><thead><tr>' + "".join(f"<th>{escape(h)}</th>" for h in heads) +
             "</tr></thead><tbody>"]
     for d in defects:
+        late = f'<br><b class="late">{escape(t("rect.overdue_mark"))}</b>' if d["overdue"] else ""
         rows.append(f"<tr><td class=\"no\">{escape(d['number'])}</td><td>{escape(d['text'])}</td>"
                     f"<td class=\"copies\">{escape(label('defect_size', d['size']))}</td>"
                     f"<td class=\"state\">{escape(label('defect_status', d['status']))}</td>"
-                    f"<td class=\"at\">{escape(short_time(d['next_due']))}</td></tr>")
+                    f"<td class=\"at\">{escape(short_time(d['next_due']))}{late}</td></tr>")
     rows.append("</tbody></table>")
     return "\n".join(rows)
 

@@ -8,9 +8,12 @@ FORMATS = ("table", "csv", "json", "jsonl")
 
 
 def console(stderr: bool = False):
+    """The one Rich console. Strings are drawn as they are: no markup (a name
+    holding ``[/red]`` must not break or restyle a table), no ``:emoji:`` codes,
+    no highlighting. Styles are given with ``style=`` or ``rich.text.Text``."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, markup=False, emoji=False)
 
 
 def emit_rows(rows: list[dict], columns: list[tuple[str, str]], fmt: str = "table", *, title: str | None = None,

@@ -6,7 +6,7 @@ from html import escape
 
 from pmcs.i18n import get_lang, t
 from pmcs.render.history import local_time
-from pmcs.render.report import OFFICE_HEADERS, layout, office_rows, subtitle, title
+from pmcs.render.report import OFFICE_HEADERS, heads, layout, office_rows, subtitle, title
 
 CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",system-ui,sans-serif;margin:24px auto;
@@ -25,7 +25,7 @@ footer{margin-top:28px;font-size:12px;color:#7a858f}
 @media print{section{break-inside:avoid}}
 """
 CUR, PREV = "#1f6fb2", "#b9cfe4"
-ROW_H, LABEL_W, BAR_W, TEXT_W = 22, 130, 200, 90
+ROW_H, LABEL_W, BAR_W, TEXT_W = 22, 170, 200, 90
 
 
 def svg_bars(bars, is_rate: bool) -> str:
@@ -51,8 +51,16 @@ def svg_bars(bars, is_rate: bool) -> str:
     return "".join(parts)
 
 
-def _short(text: str, limit: int = 18) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _short(text: str, limit: int = 26) -> str:
+    """Cut a label to what fits LABEL_W at 12 px: a CJK character is as wide as two Latin ones."""
+    import unicodedata
+
+    used = 0
+    for i, ch in enumerate(text):
+        used += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if used > limit:
+            return text[:i - 1 if i else 0] + "…"
+    return text
 
 
 def page(rep: dict) -> str:
@@ -65,7 +73,8 @@ def page(rep: dict) -> str:
            f'<span class="sw" style="background:{PREV}"></span>{prev_label}</p>']
     for sec in layout(rep):
         out.append(f"<section><h2>{escape(sec['title'])}</h2>")
-        out.append(f"<table><tr><th>{escape(t('report.figure'))}</th><th>{cur_label}</th><th>{prev_label}</th>"
+        sec_cur, sec_prev = (escape(h) for h in heads(rep, sec))
+        out.append(f"<table><tr><th>{escape(t('report.figure'))}</th><th>{sec_cur}</th><th>{sec_prev}</th>"
                    f"<th>{escape(t('report.change'))}</th></tr>")
         for name, cur, prev, diff in sec["rows"]:
             nodata = ' class="nodata"' if cur == t("report.no_data") else ""
@@ -92,18 +101,11 @@ def page(rep: dict) -> str:
 
 
 def write(rep: dict, path: str) -> str:
-    """Write the page (mode 0600, like every export); returns the path."""
-    import os
+    """Write the page (mode 0600 and atomic, like every export); returns the path."""
     from pathlib import Path
 
-    from pmcs.errors import UserError
+    from pmcs.csvio import write_private
 
-    target = Path(path).expanduser()
-    data = page(rep).encode("utf-8")
-    try:
-        fd = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-    except OSError as e:
-        raise UserError("error.file_write", path=str(target), detail=e.strerror or str(e)) from None
-    return str(target)
+    target = str(Path(path).expanduser())
+    write_private(target, page(rep))
+    return target

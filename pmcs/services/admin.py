@@ -36,12 +36,13 @@ def backup(s, dest: str) -> dict:
 
 
 def check(s) -> dict:
+    from pmcs.store.admin import event_count
     from pmcs.store.maintenance import integrity_problems
     from pmcs.store.migrations import schema_version
 
     problems = integrity_problems(s.db)
     return {"ok": not problems, "problems": problems, "schema": schema_version(s.db),
-            "events": s.db.scalar("SELECT count(*) FROM events"), "path": str(s.db_path)}
+            "events": event_count(s.db), "path": str(s.db_path)}
 
 
 def history(s, ref: str) -> list[dict]:

@@ -5,6 +5,7 @@ import random
 from datetime import timedelta
 
 from pmcs.services.session import to_iso
+from pmcs.store import office as q
 
 COMMS = [
     ("committee", "业委会 陈主任", "停车位分配方案沟通", "业委会要求公示地下车位租售方案，约定下周回复。", 3),
@@ -21,12 +22,11 @@ def add_demo_office(s, seed: int) -> None:
     seed_defaults(s)
     rng = random.Random(seed + 4)
     now = s.now()
-    staff = [r[0] for r in s.db.query("SELECT code FROM staff WHERE team = 'customer_service' ORDER BY code")]
-    units = [r[0] for r in s.db.query("SELECT id FROM units WHERE status = 'occupied' ORDER BY id LIMIT 200")]
+    staff = q.staff_codes_in_team(s.db, "customer_service")
+    units = q.occupied_unit_ids(s.db, 200)
     for i, (party, name, subject, summary, follow) in enumerate(COMMS):
         unit_id = rng.choice(units) if party == "owner" and units else None
-        person = s.db.one("SELECT p.id, p.name FROM person_units l JOIN people p ON p.id = l.person_id "
-                          "WHERE l.unit_id = ? AND l.role = 'owner' LIMIT 1", (unit_id,)) if unit_id else None
+        person = q.unit_owner(s.db, unit_id) if unit_id else None
         at = now - timedelta(days=rng.randint(1, 20), hours=rng.randint(0, 6))
         row = {"party_type": party, "party_name": name or (person["name"] if person else "业主"), "unit_id": unit_id,
                "person_id": person["id"] if person else None, "channel": "phone" if i % 2 else "visit",
