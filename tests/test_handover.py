@@ -137,6 +137,18 @@ def test_start_ticks_defect_fix_revisit_complete(office):
     assert actions[0] == "start" and actions[-1] == "complete"
 
 
+def test_complete_is_not_dated_before_the_handover_started(office):
+    office.ok("handover", "start", "3-2-1502", "--owner", "张伟", "--date", "2026-11-20")
+    tick_all_but(office, "3-2-1502")
+    before = office.dump()
+    r = office("handover", "complete", "3-2-1502", "--date", "2026-11-01")
+    assert r.exit_code == 1 and "2026-11-20" in r.stderr
+    assert office.dump() == before
+    office.ok("handover", "complete", "3-2-1502", "--date", "2026-11-22")
+    assert office.rows("SELECT l.start FROM person_units l JOIN units u ON u.id = l.unit_id "
+                       "WHERE u.code = '3-2-1502'") == [("2026-11-22",)]
+
+
 def test_a_waived_item_does_not_block_and_needs_a_reason(office):
     office.ok("handover", "start", "3-2-1502", "--owner", "张伟")
     tick_all_but(office, "3-2-1502", "meter_gas")
@@ -173,6 +185,25 @@ def test_values_counts_and_meter_readings(office):
     assert office.rows("SELECT meter, reading FROM meter_readings") == [("meter_water", 1234.5)]
     office.ok("handover", "tick", unit, "meter_water", "--value", "1000")  # a correction within the handover
     assert office.rows("SELECT reading FROM meter_readings") == [(1000.0,)]
+
+
+@pytest.mark.parametrize("text", ["1e3", "1_000", "NaN", "Infinity", "1.2345", "²", "5²"])
+def test_readings_and_counts_are_plain_numbers(office, text):
+    office.ok("handover", "start", "3-2-1502", "--owner", "张伟")
+    before = office.dump()
+    for item in ("meter_water", "key_door"):
+        r = office("handover", "tick", "3-2-1502", item, "--value", text)
+        assert r.exit_code == 1 and "Traceback" not in r.output and "internal" not in r.stderr
+    assert office("handover", "tick", "3-2-1502", text).exit_code == 1  # not an item number either
+    assert office.dump() == before
+
+
+def test_full_width_digits_from_an_input_method_are_read(office):
+    office.ok("handover", "start", "3-2-1502", "--owner", "张伟")
+    office.ok("handover", "tick", "3-2-1502", "meter_water", "--value", "１２．５")
+    office.ok("handover", "tick", "3-2-1502", "key_door", "--value", "３")
+    assert office.rows("SELECT code, value FROM handover_checks WHERE state = 'done' ORDER BY code") == [
+        ("key_door", "3"), ("meter_water", "12.5")]
 
 
 def test_a_reading_lower_than_the_units_previous_one_is_refused(office):
@@ -343,3 +374,25 @@ def test_list_shows_progress(office):
     rows = json.loads(office.ok("handover", "list", "--format", "json").stdout)
     assert rows[0]["unit"] == "3-2-1502" and rows[0]["settled"] == 1 and rows[0]["blocking"] == 20
     assert office("handover", "list", "--status", "nonsense").exit_code == 1
+
+
+def test_the_checklist_marks_overdue_orders_in_words(office, monkeypatch, tmp_path):
+    """Colour does not survive a printer or a pipe: an overdue order says so."""
+    office.ok("handover", "start", "3-2-1502", "--owner", "张伟")
+    monkeypatch.setenv("PMCS_NOW", "2026-11-20T10:00+08:00")
+    office.ok("handover", "defect", "add", "3-2-1502", "地漏堵塞", "--size", "small")  # due 11-20 18:00
+    monkeypatch.setenv("PMCS_NOW", "2026-11-23T09:30+08:00")
+    office.ok("handover", "defect", "add", "3-2-1502", "插座无电", "--size", "small")  # due today 18:00
+    lines = office.ok("--lang", "zh", "handover", "checklist", "3-2-1502").stdout.splitlines()
+    assert [line for line in lines if "已逾期" in line] == [next(line for line in lines if "地漏堵塞" in line)]
+    path = tmp_path / "form.html"
+    office.ok("--lang", "zh", "handover", "checklist", "3-2-1502", "--html", str(path))
+    assert path.read_text(encoding="utf-8").count("已逾期") == 1
+
+
+def test_the_handler_fixes_and_the_desk_revisits(unit_office):
+    """Reminders go to who acts next: the fix to the handler, the revisit to the clerk who recorded it."""
+    order = rect.add_defect(unit_office, "3-2-1502", "墙面渗水", "large", handler="刘工")
+    assert [i.owner for i in due_items(unit_office, "2026-12-31T00:00:00Z", sources=["rectification"])] == ["S002"]
+    rect.fix(unit_office, order["number"])
+    assert [i.owner for i in due_items(unit_office, "2026-12-31T00:00:00Z", sources=["rectification"])] == ["S001"]

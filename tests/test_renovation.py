@@ -176,6 +176,7 @@ def test_accept_on_a_date_sets_the_refund_due_date(office, accepted, due):
     apply(office, start="2025-08-01", end="2025-09-30")
     office.ok("renovation", "tick", "1", "manager_id")
     office.ok("renovation", "tick", "1", "fire_pledge")
+    office.ok("renovation", "fee", "1", "--kind", "deposit", "--amount", "3000")
     office.ok("renovation", "approve", "1")
     office.ok("renovation", "start", "1")
     out = office.ok("renovation", "accept", "1", "--passed", "--date", accepted).stdout
@@ -214,6 +215,24 @@ def test_overdue_refunds_and_overrunning_works_are_due_items(office, session):
     assert json.loads(office.ok("renovation", "list", "--overdue", "--format", "json").stdout) == []
     assert [r["number"] for r in json.loads(office.ok("renovation", "list", "--active", "--format", "json").stdout)] \
         == ["RN-2026-0001"]
+
+
+def test_no_refund_is_due_when_no_deposit_was_paid(office, session, monkeypatch):
+    apply(office)
+    office.ok("renovation", "tick", "1", "manager_id")
+    office.ok("renovation", "tick", "1", "fire_pledge")
+    office.ok("renovation", "approve", "1")
+    office.ok("renovation", "start", "1")
+    office.ok("renovation", "accept", "1", "--passed", "--date", "2026-11-23")
+    assert not due_items(session, "2027-06-30T00:00:00Z", sources=["refund"])
+    # a deposit recorded after the acceptance is due back on the same date
+    office.ok("renovation", "fee", "1", "--kind", "deposit", "--amount", "2000")
+    assert [i.due_at for i in due_items(session, "2027-06-30T00:00:00Z", sources=["refund"])] == [
+        "2026-12-02T10:00:00Z"]
+    office.ok("renovation", "fee", "1", "--kind", "deposit", "--amount", "-2000", "--note", "录错")
+    assert not due_items(session, "2027-06-30T00:00:00Z", sources=["refund"])
+    monkeypatch.setenv("PMCS_NOW", "2027-01-04T09:00+08:00")  # a month past the due date
+    assert json.loads(office.ok("renovation", "list", "--overdue", "--format", "json").stdout) == []
 
 
 def test_fee_corrections_and_cancel_with_a_deposit(office):

@@ -21,6 +21,8 @@ STATES = ("open", "done", "waived")
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
 MAX_COUNT = 99
 MAX_READING = Decimal("999999999")
+HALF_WIDTH = {0xFF10 + n: ord("0") + n for n in range(10)} | {ord("．"): ".", ord("，"): ","}
+READING_RE = re.compile(r"^[0-9]+(\.[0-9]{1,3})?$")
 MAX_COPIES = 20
 
 
@@ -117,7 +119,7 @@ def find_item(items: list[dict], text: str) -> dict:
     """An item by its number on the printed list (1, 2 …), its code, or its English or Chinese label."""
     raw = (text or "").strip()
     items = ordered(items)
-    if raw.isdigit() and 1 <= int(raw) <= len(items):
+    if re.fullmatch(r"[0-9]{1,4}", raw) and 1 <= int(raw) <= len(items):
         return items[int(raw) - 1]
     low = raw.lower()
     for it in items:
@@ -140,7 +142,8 @@ def clean_value(item: dict, text, previous: Decimal | None = None):
         raise UserError("error.handover_value_needed", item=code,
                         what=_t("handover.value_count" if kind == "count" else "handover.value_reading"))
     if kind == "count":
-        if not given.isdigit() or int(given) > MAX_COUNT:
+        given = given.translate(HALF_WIDTH)
+        if not re.fullmatch(r"[0-9]{1,3}", given) or int(given) > MAX_COUNT:
             raise FieldError("value", "error.handover_bad_count", value=given, max=MAX_COUNT)
         return str(int(given))
     reading = parse_reading(given)
@@ -151,12 +154,14 @@ def clean_value(item: dict, text, previous: Decimal | None = None):
 
 
 def parse_reading(text: str) -> Decimal:
-    raw = str(text).strip().replace(",", "")
+    raw = str(text).translate(HALF_WIDTH).strip().replace(",", "")  # full-width １２．５ from an IME
+    if not READING_RE.match(raw):  # plain digits: no 1e3, 1_000, NaN
+        raise FieldError("value", "error.handover_bad_reading", value=text)
     try:
         num = Decimal(raw)
-    except InvalidOperation:
+    except InvalidOperation:  # pragma: no cover - the pattern already refuses it
         raise FieldError("value", "error.handover_bad_reading", value=text) from None
-    if not num.is_finite() or num < 0 or num > MAX_READING or num.as_tuple().exponent < -3:
+    if num > MAX_READING:
         raise FieldError("value", "error.handover_bad_reading", value=text)
     return num
 

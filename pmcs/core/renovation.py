@@ -86,7 +86,7 @@ def missing_docs(docs: list[dict]) -> list[dict]:
 
 def find_doc(docs: list[dict], text: str) -> dict:
     raw = (text or "").strip()
-    if raw.isdigit() and 1 <= int(raw) <= len(docs):
+    if re.fullmatch(r"[0-9]{1,4}", raw) and 1 <= int(raw) <= len(docs):
         return docs[int(raw) - 1]
     low = raw.lower()
     for d in docs:

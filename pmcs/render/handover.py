@@ -134,8 +134,9 @@ def _footer(c, data: dict) -> None:
         for d in data["defects"]:
             due = short_time(d["next_due"])
             style = "red" if d["overdue"] else None
+            late = f" ({t('rect.overdue_mark')})" if d["overdue"] else ""
             c.print(f"  {d['number']}  {label('defect_status', d['status'])}  {label('defect_size', d['size'])}  "
-                    f"{d['text']}" + (f"  {t('col.due')} {due}" if due else ""), style=style)
+                    f"{d['text']}" + (f"  {t('col.due')} {due}{late}" if due else ""), style=style)
 
 
 def list_handovers(rows: list[dict], fmt: str) -> None:
@@ -148,10 +149,22 @@ def list_handovers(rows: list[dict], fmt: str) -> None:
                                     "defects", "started_at", "completed_at", "cancel_reason")} for r in rows]
         emit_rows(shown, [(k, k) for k in shown[0]] if shown else [("unit", "unit")], fmt)
         return
-    cols = [("unit", t("col.unit")), ("owner_name", t("col.owner")), ("date", t("col.handover_date")),
-            ("status", t("col.status")), ("progress", t("col.progress")), ("blocking", t("col.blocking")),
-            ("defects", t("col.defects"))]
-    emit_rows(shown, cols, "table", title=t("handover.list_title"), footer=t("handover.count", count=len(rows)))
+    from rich import box
+    from rich.table import Table
+
+    table = Table(title=t("handover.list_title"), title_justify="left", header_style="bold", box=box.SIMPLE_HEAD,
+                  padding=(0, 1), pad_edge=False, show_edge=False)
+    for key, col in (("unit", "unit"), ("owner_name", "owner"), ("date", "handover_date"), ("status", "status"),
+                     ("progress", "progress"), ("blocking", "blocking"), ("defects", "defects")):
+        numeric = key in ("progress", "blocking", "defects")
+        table.add_column(t(f"col.{col}"), no_wrap=key in ("unit", "date", "status", "progress"), overflow="fold",
+                         justify="right" if numeric else "left", min_width=6 if key == "owner_name" else None)
+    for r in shown:
+        table.add_row(*(str(r[k]) for k in ("unit", "owner_name", "date", "status", "progress", "blocking", "defects")),
+                      style="dim" if r["status"] == label("handover_status", "cancelled") else None)
+    c = console()
+    c.print(table)
+    c.print(t("handover.count", count=len(rows)))
 
 
 def template(rows: list[dict], fmt: str) -> None:

@@ -100,8 +100,9 @@ def _docs(docs: list[dict]) -> None:
 def _fees(fees: list[dict]) -> None:
     if not fees:
         return
-    rows = [{"kind": label("renovation_fee", f["kind"]), "amount": yuan(f["amount_fen"]), "note": f["note"],
-             "by": f.get("by_name") or "", "at": local_time(f["at"])} for f in fees]
+    amounts = _aligned([yuan(f["amount_fen"]) for f in fees])
+    rows = [{"kind": label("renovation_fee", f["kind"]), "amount": a, "note": f["note"],
+             "by": f.get("by_name") or "", "at": local_time(f["at"])} for f, a in zip(fees, amounts)]
     emit_rows(rows, [("kind", t("col.fee_kind")), ("amount", t("col.amount")), ("note", t("col.note")),
                      ("by", t("col.entered_by")), ("at", t("col.at"))], "table", title=t("renovation.fees_title"))
 
@@ -109,11 +110,18 @@ def _fees(fees: list[dict]) -> None:
 def _inspections(rows_in: list[dict]) -> None:
     if not rows_in:
         return
+    amounts = _aligned([yuan(i["deduction_fen"]) if i["deduction_fen"] else "" for i in rows_in])
     rows = [{"at": local_time(i["at"]), "by": i.get("by_name") or "", "note": i["note"], "violation": i["violation"],
-             "deduction": yuan(i["deduction_fen"]) if i["deduction_fen"] else ""} for i in rows_in]
+             "deduction": a} for i, a in zip(rows_in, amounts)]
     emit_rows(rows, [("at", t("col.at")), ("by", t("col.by")), ("note", t("col.note")),
                      ("violation", t("col.violation")), ("deduction", t("col.deduction"))], "table",
               title=t("renovation.inspections_title"))
+
+
+def _aligned(amounts: list[str]) -> list[str]:
+    """Money right-aligned in its column, so the decimal points line up."""
+    width = max((len(a) for a in amounts), default=0)
+    return [a.rjust(width) if a else "" for a in amounts]
 
 
 def _passes(passes: list[dict]) -> None:

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 
 from pmcs.clock import FixedClock, local_zone
+from pmcs.store import handover as q
 
 DEFECTS = [("主卧墙面渗水，需查找渗漏点", "large"), ("卫生间地漏堵塞", "small"), ("入户门锁芯不灵活", "small"),
            ("客厅地砖空鼓三块", "large"), ("厨房插座无电", "small"), ("阳台推拉门关不严", "small")]
@@ -33,12 +34,11 @@ def _as(s, moment: datetime, actor: str):
 
 
 def add_demo_handovers(s, seed: int) -> None:
-    if s.db.scalar("SELECT EXISTS (SELECT 1 FROM handovers) OR EXISTS (SELECT 1 FROM renovations)"):
+    if q.has_handovers_or_renovations(s.db):
         return  # pmcs demo --force on a database that has them already
     rng = random.Random(seed + 6)
-    clerks = [r[0] for r in s.db.query(
-        "SELECT code FROM staff WHERE team = 'customer_service' AND role = 'clerk' AND active = 1 ORDER BY code")]
-    techs = [r[0] for r in s.db.query("SELECT code FROM staff WHERE team = 'engineering' AND active = 1 ORDER BY code")]
+    clerks = q.active_staff_codes(s.db, "customer_service", "clerk")
+    techs = q.active_staff_codes(s.db, "engineering")
     if not clerks:
         return
     _handovers(s, rng, clerks, techs)
@@ -54,12 +54,8 @@ def _handovers(s, rng, clerks, techs) -> None:
     from pmcs.services import rectification as rect
     from pmcs.store.registry import person_ref
 
-    units = [r[0] for r in s.db.query(
-        "SELECT code FROM units WHERE status = 'vacant' AND type = 'residential' ORDER BY building DESC, code LIMIT 10")]
-    # the buyers: tenants of the estate buying a flat of their own
-    buyers = [r[0] for r in s.db.query(
-        """SELECT DISTINCT person_id FROM person_units WHERE role = 'tenant' AND "end" IS NULL
-           AND person_id NOT IN (SELECT person_id FROM person_units WHERE role = 'owner') ORDER BY person_id LIMIT 10""")]
+    units = q.vacant_residential_units(s.db, 10)
+    buyers = q.tenants_without_own_flat(s.db, 10)  # tenants of the estate buying a flat of their own
     # (days ago started, items ticked: all / some / none, then: complete / cancel / leave open)
     plan = [(30, "all", "complete"), (24, "all", "complete"), (16, "all", "complete"), (9, "all", "complete"),
             (6, "some", "open"), (3, "some", "open"), (1, "some", "open"), (0, "none", "open"), (12, "some", "cancel")]
@@ -115,10 +111,7 @@ def _renovations(s, rng, clerks) -> None:
     from pmcs.services import renovation as rn
     from pmcs.services import renovation_fees as money
 
-    units = [r[0] for r in s.db.query(
-        """SELECT u.code FROM units u WHERE u.status = 'handed_over' AND u.type = 'residential'
-           AND EXISTS (SELECT 1 FROM person_units l WHERE l.unit_id = u.id AND l.role = 'owner' AND l."end" IS NULL)
-           ORDER BY u.code LIMIT 10""")]
+    units = q.owned_handed_over_units(s.db, 10)
     # (state to reach, days ago applied, works length in days)
     plan = [("applied", 0, 45), ("approved", 4, 60), ("in_progress", 20, 60), ("overrun", 75, 60),
             ("failed", 50, 40), ("passed", 45, 40), ("refund_overdue", 70, 45), ("refunded", 90, 50),

@@ -32,7 +32,7 @@ def who(s) -> str:
 
 
 def staff_names(s) -> dict[str, str]:
-    return {r[0]: r[1] for r in s.db.query("SELECT code, name FROM staff")}
+    return q.staff_names(s.db)
 
 
 # the template ---------------------------------------------------------------------
@@ -179,6 +179,8 @@ def complete(s, unit: str, date=None) -> dict:
             raise NotAllowed("error.handover_blocked", hint="hint.handover_blocked", unit=h["unit"],
                              count=len(open_items), items=blocking_text(q.checks(s.db, h["id"]), open_items))
         day = _date(s, date) if date else h["date"]
+        if day < h["date"]:
+            raise UserError("error.handover_before_start", unit=h["unit"], value=day, start=h["date"])
         now, by = s.now_iso(), who(s)
         q.update_handover(s.db, h["id"], {"status": "completed", "date": day, "completed_at": now, "completed_by": by,
                                           "updated_at": now})

@@ -140,9 +140,12 @@ def due_rectifications(s, until_iso: str):
     from pmcs.i18n import t
 
     for r in q.due_rects(s.db, until_iso):
-        step = "rect.due_revisit" if r["status"] == "fixed" else "rect.due_fix"
+        # the handler fixes; the customer-service desk that recorded the order revisits the owner
+        fixed = r["status"] == "fixed"
+        step = "rect.due_revisit" if fixed else "rect.due_fix"
+        owner = r["recorded_by"] if fixed else r["handler"] or r["recorded_by"]
         yield DueItem(kind="rectification", ref=r["number"], what=t(step, text=_short(r["text"])), unit=r["unit"],
-                      owner=r["handler"] or r["recorded_by"], due_at=due_of(r))
+                      owner=owner, due_at=due_of(r))
 
 
 def _short(text: str, width: int = 30) -> str:

@@ -21,6 +21,7 @@ from pmcs.services.handover import who
 from pmcs.services.reminders import provider
 from pmcs.services.session import to_iso
 from pmcs.store import renovation as q
+from pmcs.store.handover import unit_status as current_unit_status
 
 PREFIX = "RN"
 _NUMBER = re.compile(r"^(?:RN-)?(?:(?P<year>\d{4})-)?(?P<seq>\d{1,6})$")
@@ -150,7 +151,7 @@ def start_works(s, ref: str) -> dict:
 
     with s.write():
         r, status = _move(s, ref, "start")
-        unit_status = s.db.scalar("SELECT status FROM units WHERE id = ?", (r["unit_id"],))
+        unit_status = current_unit_status(s.db, r["unit_id"])
         now = s.now_iso()
         q.update(s.db, r["id"], {"status": status, "started_at": now, "started_by": who(s), "updated_at": now,
                                  "unit_status_before": unit_status})
@@ -218,7 +219,7 @@ def accept(s, ref: str, passed: bool, *, note=None, date=None) -> dict:
         q.update(s.db, r["id"], {"status": status, "accepted_on": day.isoformat(), "accepted_at": now,
                                  "accepted_by": who(s), "acceptance_note": note, "refund_due_at": due,
                                  "updated_at": now})
-        unit_status = s.db.scalar("SELECT status FROM units WHERE id = ?", (r["unit_id"],))
+        unit_status = current_unit_status(s.db, r["unit_id"])
         if passed and unit_status == "renovating":
             edit_unit(s, r["unit"], status=r["unit_status_before"] if r["unit_status_before"] not in (
                 None, "renovating") else "handed_over")
@@ -316,7 +317,7 @@ def list_renovations(s, *, active=False, overdue=False, unit=None, status=None, 
 
 
 def overdue_reason(r: dict, now: str) -> str | None:
-    if r["status"] == "passed" and r["refund_due_at"] and r["refund_due_at"] < now:
+    if r["status"] == "passed" and r["refund_due_at"] and r["refund_due_at"] < now and r["deposit_fen"] > 0:
         return "refund"
     if r["status"] in rules.WORKING and r["end_due_at"] < now:
         return "overrun"

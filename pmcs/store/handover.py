@@ -300,3 +300,49 @@ def due_rects(db: Database, until: str) -> list[dict]:
     return [dict(r) for r in db.query(
         RECT_SELECT + """ WHERE r.closed_at IS NULL
            AND CASE r.status WHEN 'fixed' THEN r.revisit_due_at ELSE r.due_at END <= ? ORDER BY r.id""", (until,))]
+
+
+# people and units the handover screens name ------------------------------------------
+def staff_names(db: Database) -> dict[str, str]:
+    """Staff code → name, to show who ticked or entered something."""
+    return {r[0]: r[1] for r in db.query("SELECT code, name FROM staff")}
+
+
+def unit_status(db: Database, unit_id: int) -> str | None:
+    return db.scalar("SELECT status FROM units WHERE id = ?", (unit_id,))
+
+
+# demo data (services/demo_handover.py) -------------------------------------------------
+def has_handovers_or_renovations(db: Database) -> bool:
+    return bool(db.scalar("SELECT EXISTS (SELECT 1 FROM handovers) OR EXISTS (SELECT 1 FROM renovations)"))
+
+
+def active_staff_codes(db: Database, team: str, role: str | None = None) -> list[str]:
+    sql = "SELECT code FROM staff WHERE team = ? AND active = 1"
+    params: list = [team]
+    if role:
+        sql += " AND role = ?"
+        params.append(role)
+    return [r[0] for r in db.query(sql + " ORDER BY code", params)]
+
+
+def vacant_residential_units(db: Database, limit: int) -> list[str]:
+    return [r[0] for r in db.query(
+        "SELECT code FROM units WHERE status = 'vacant' AND type = 'residential' ORDER BY building DESC, code LIMIT ?",
+        (limit,))]
+
+
+def tenants_without_own_flat(db: Database, limit: int) -> list[int]:
+    """People renting in the estate who own no unit (the demo's buyers)."""
+    return [r[0] for r in db.query(
+        """SELECT DISTINCT person_id FROM person_units WHERE role = 'tenant' AND "end" IS NULL
+           AND person_id NOT IN (SELECT person_id FROM person_units WHERE role = 'owner') ORDER BY person_id LIMIT ?""",
+        (limit,))]
+
+
+def owned_handed_over_units(db: Database, limit: int) -> list[str]:
+    """Handed-over residential units with a current owner (the demo's renovations)."""
+    return [r[0] for r in db.query(
+        """SELECT u.code FROM units u WHERE u.status = 'handed_over' AND u.type = 'residential'
+           AND EXISTS (SELECT 1 FROM person_units l WHERE l.unit_id = u.id AND l.role = 'owner' AND l."end" IS NULL)
+           ORDER BY u.code LIMIT ?""", (limit,))]

@@ -123,6 +123,11 @@ RENO_SELECT = """SELECT r.*, u.code AS unit, p.name AS applicant_name,
     FROM renovations r JOIN units u ON u.id = r.unit_id LEFT JOIN people p ON p.id = r.applicant_id"""
 
 
+# a deposit is held: only then is a refund due
+HOLDS_DEPOSIT = """EXISTS (SELECT 1 FROM renovation_fees f WHERE f.renovation_id = r.id AND f.kind = 'deposit'
+                   GROUP BY f.renovation_id HAVING sum(f.amount_fen) > 0)"""
+
+
 def by_number(db: Database, number: str) -> dict | None:
     row = db.one(RENO_SELECT + " WHERE r.number = ?", (number,))
     return dict(row) if row else None
@@ -217,7 +222,7 @@ def list_renovations(db: Database, *, now: str, states=None, overdue=False, unit
         where.append(f"r.status IN ({', '.join('?' * len(states))})")
         params += list(states)
     if overdue:
-        where.append("""((r.status = 'passed' AND r.refund_due_at < ?)
+        where.append(f"""((r.status = 'passed' AND r.refund_due_at < ? AND {HOLDS_DEPOSIT})
                          OR (r.status IN ('approved', 'in_progress', 'failed') AND r.end_due_at < ?))""")
         params += [now, now]
     if unit_id is not None:
@@ -231,8 +236,10 @@ def list_renovations(db: Database, *, now: str, states=None, overdue=False, unit
 
 
 def due_refunds(db: Database, until: str) -> list[dict]:
-    return [dict(r) for r in db.query(RENO_SELECT + " WHERE r.status = 'passed' AND r.refund_due_at <= ? ORDER BY r.id",
-                                      (until,))]
+    """Passed acceptances whose deposit is due back at or before ``until`` (none is due when no deposit was paid)."""
+    return [dict(r) for r in db.query(
+        RENO_SELECT + f" WHERE r.status = 'passed' AND r.refund_due_at <= ? AND {HOLDS_DEPOSIT} ORDER BY r.id",
+        (until,))]
 
 
 def due_overruns(db: Database, until: str) -> list[dict]:
