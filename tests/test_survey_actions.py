@@ -91,3 +91,10 @@ def test_demo_has_two_half_years_a_benchmark_and_actions(tmp_path):
     assert [tuple(x) for x in other.db.query("SELECT * FROM survey_scores ORDER BY response_id, dimension")] == first
     s.close()
     other.close()
+
+
+def test_survey_show_names_the_dimension_of_each_action(pmcs, estate):
+    pmcs.ok("survey", "action", "add", "H1", "--dimension", "parking", "--plan", "新增临时车位",
+            "--owner", "李娜", "--due", "2026-12-31")
+    [line] = [x for x in pmcs.ok("--lang", "zh", "survey", "show", "H1").stdout.splitlines() if "SA0001" in x]
+    assert "停车管理" in line and "parking" not in line

@@ -104,7 +104,20 @@ def test_exclude_households_surveyed_recently(pmcs, estate):
     for code in estate[30:35]:  # answered long ago: still eligible
         pmcs.ok("survey", "respond", "H1", code, "--score", "overall=4", "--date", "2026-03-01")
     out = sample_json(pmcs, "--exclude-surveyed-within", "180d", "--size", "70", "--seed", "3")
-    assert out["population"] == 70 and out["excluded"] == 30
+    assert (out["population"], out["eligible"], out["excluded"]) == (100, 70, 30)
+    assert not set(u["unit"] for u in out["units"]) & set(estate[:30])
+
+
+def test_excluding_recent_answers_keeps_the_size_and_the_proportions_of_the_whole_estate(pmcs, estate):
+    pmcs.ok("survey", "new", "H1", "--period", "2026-H1", "--method", "door")
+    for code in estate[:30]:  # half of building 1 answered in September
+        pmcs.ok("survey", "respond", "H1", code, "--score", "overall=4", "--date", "2026-09-01")
+    out = sample_json(pmcs, "--exclude-surveyed-within", "180d", "--margin", "0.1", "--seed", "3")
+    # ±10 %: n0 = 3.841·0.25/0.01 = 96.03; N = 100 households → 49 (not N = 70 → 41)
+    assert (out["population"], out["size"], out["drawn"]) == (100, 49, 49)
+    # 49 shared by the whole buildings (60, 30, 10), not by who is left (30, 30, 10)
+    assert [(s["stratum"], s["population"], s["eligible"], s["drawn"]) for s in out["strata"]] == [
+        ("1", 60, 30, 29), ("2", 30, 30, 15), ("3", 10, 10, 5)]
     assert not set(u["unit"] for u in out["units"]) & set(estate[:30])
 
 

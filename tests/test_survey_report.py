@@ -157,3 +157,39 @@ def test_report_in_chinese(pmcs, estate, tmp_path):
     two_surveys(pmcs, estate, tmp_path)
     text = pmcs.ok("--lang", "zh", "survey", "report", "H2").stdout
     assert "满意度调查报告" in text and "停车管理" in text and "满意度指数" in text
+
+
+def test_terminal_report_keeps_every_column_when_piped(pmcs, estate, tmp_path, monkeypatch):
+    """Piped output is 80 columns: the bars shrink, no figure is cut off."""
+    from rich.cells import cell_len
+
+    monkeypatch.setenv("COLUMNS", "80")
+    two_surveys(pmcs, estate, tmp_path)
+    text = pmcs.ok("survey", "report", "H2").stdout
+    assert "…" not in text
+    parking = next(line for line in text.splitlines() if line.startswith(" parking"))
+    assert re.search(r"█.*\s85\.0%\s+0\.\d{3}–0\.\d{3}\s+\d+\.\d\s+100\s+0\s+!!?$", parking), parking
+    grid_lines = [line for line in text.splitlines() if "█" in line and not line.startswith("  █")]
+    assert grid_lines and max(cell_len(line) for line in grid_lines) <= 80
+    text = pmcs.ok("--lang", "zh", "survey", "report", "H2", "--compare", "H1").stdout
+    parking = next(line for line in text.splitlines() if line.startswith(" 停车管理"))
+    assert "…" not in text and re.search(r"\s100\s+0\s+\+19\.0pp\*\s+!!?$", parking), parking
+
+
+def test_stacked_bar_cells_follow_the_cumulative_shares():
+    from pmcs.render.survey_report import stacked
+
+    bar = stacked({"5": 93, "4": 125, "3": 12, "2": 6, "1": 0}, 30)
+    # edges at 30·(93, 218, 230, 236)/236 = 11.8, 27.7, 29.2, 30 → 12, 28, 29, 30
+    assert [(span.end - span.start, span.style) for span in bar.spans] == [
+        (12, "green4"), (16, "green3"), (1, "yellow3"), (1, "dark_orange")]
+    assert len(bar.plain) == 30
+
+
+def test_notes_list_dimensions_in_the_language_of_the_report(pmcs, estate, tmp_path):
+    pmcs.ok("survey", "new", "S", "--period", "2026-H2", "--method", "door")
+    import_scores(pmcs, tmp_path, "S", [(u, {"parking": 2 + i % 3, "fees": 3 + i % 2}) for i, u in enumerate(estate)])
+    lowest = next(line for line in pmcs.ok("survey", "report", "S").stdout.splitlines() if "Lowest" in line)
+    assert "、" not in lowest and "%, " in lowest
+    text = pmcs.ok("--lang", "zh", "survey", "report", "S").stdout
+    assert "、" in next(line for line in text.splitlines() if "得分最低" in line)

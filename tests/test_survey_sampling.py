@@ -67,6 +67,23 @@ def test_allocation_is_proportional_by_largest_remainder():
     assert sampling.allocate({"A": 45, "B": 35, "C": 20}, 7) == {"A": 3, "B": 3, "C": 1}
 
 
+def test_allocation_within_room_stays_proportional_to_the_whole_strata():
+    # 49 of (60, 30, 10) → 29, 15, 5; with room for only 20 in the first: 20, then 29 shared by (30, 10)
+    assert sampling.allocate({"1": 60, "2": 30, "3": 10}, 49, {"1": 30, "2": 30, "3": 10}) == {"1": 29, "2": 15, "3": 5}
+    assert sampling.allocate({"1": 60, "2": 30, "3": 10}, 49, {"1": 20, "2": 30, "3": 10}) == {"1": 20, "2": 22, "3": 7}
+    assert sampling.allocate({"1": 60, "2": 30, "3": 10}, 99, {"1": 20, "2": 30, "3": 0}) == {"1": 20, "2": 30, "3": 0}
+
+
+@given(st.dictionaries(st.text("AB12", min_size=1, max_size=2), st.integers(0, 300), min_size=1, max_size=8),
+       st.integers(0, 900), st.data())
+@settings(max_examples=200, deadline=None)
+def test_allocation_within_room_properties(strata, n, data):
+    room = {h: data.draw(st.integers(0, c)) for h, c in strata.items()}
+    alloc = sampling.allocate(strata, n, room)
+    assert sum(alloc.values()) == min(n, sum(room.values()))
+    assert all(0 <= alloc[h] <= room[h] for h in strata)
+
+
 def test_every_stratum_gets_one_when_the_size_allows():
     alloc = sampling.allocate({"1": 500, "2": 480, "3": 10, "4": 10}, 10)
     assert sum(alloc.values()) == 10 and min(alloc.values()) == 1

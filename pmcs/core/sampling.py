@@ -68,14 +68,33 @@ def natural_key(text) -> tuple:
     return tuple(parts)
 
 
-def allocate(strata: dict[str, int], n: int) -> dict[str, int]:
+def allocate(strata: dict[str, int], n: int, room: dict[str, int] | None = None) -> dict[str, int]:
     """Proportional allocation of ``n`` by largest remainder (Hamilton).
 
     Every stratum gets at least 1 when ``n`` allows (n ≥ number of strata): the
     missing ones are taken from the strata furthest above their exact quota.
     No stratum gets more than it holds. Exact integer arithmetic; ties go to the
     larger stratum, then to the stratum that sorts first.
+
+    ``room``: how many of each stratum may be drawn (households not surveyed
+    recently), when fewer than it holds. The shares stay proportional to the
+    whole strata; a stratum whose share exceeds its room gets its room and the
+    rest is shared out among the others again.
     """
+    if room is None:
+        return _allocate(strata, n)
+    n = min(n, sum(room.get(h, 0) for h in strata))
+    fixed: dict[str, int] = {}
+    while True:
+        alloc = _allocate({h: c for h, c in strata.items() if h not in fixed}, n - sum(fixed.values()))
+        over = [h for h, k in alloc.items() if k > room.get(h, 0)]
+        if not over:
+            return {h: fixed[h] if h in fixed else alloc[h] for h in sorted(strata, key=natural_key)}
+        for h in over:
+            fixed[h] = room.get(h, 0)
+
+
+def _allocate(strata: dict[str, int], n: int) -> dict[str, int]:
     total = sum(strata.values())
     n = max(0, min(n, total))
     names = sorted(strata, key=natural_key)

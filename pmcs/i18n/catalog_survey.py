@@ -206,6 +206,7 @@ MESSAGES = {
     "survey.was": ("was {rate}", "上次 {rate}"),
     "survey.before": ("before", "改进前"),
     "survey.after": ("after", "改进后"),
+    "survey.list_sep": (", ", "、"),
     "survey.level.5": ("very satisfied", "非常满意"),
     "survey.level.4": ("satisfied", "满意"),
     "survey.level.3": ("neutral", "一般"),

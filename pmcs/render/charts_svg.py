@@ -251,11 +251,11 @@ def notes(report: dict) -> list[str]:
     by_code = {d["code"]: d for d in report["dimensions"]}
     lines = []
     if report["lowest"]:
-        lines.append(t("survey.note_lowest", dims="、".join(
+        lines.append(t("survey.note_lowest", dims=t("survey.list_sep").join(
             f"{by_code[c]['label']} {pct(by_code[c]['rate'])}" for c in report["lowest"])))
     if report["under_target"]:
         lines.append(t("survey.note_under", target=pct(report["target"], 0),
-                       dims="、".join(by_code[c]["label"] for c in report["under_target"])))
+                       dims=t("survey.list_sep").join(by_code[c]["label"] for c in report["under_target"])))
     if report.get("compare") and report["overall"].get("change"):
         ch = report["overall"]["change"]
         lines.append(t("survey.note_change", previous=report["compare"]["name"], pp=f"{ch['rate_pp']:+.1f}",

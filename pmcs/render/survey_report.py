@@ -9,6 +9,7 @@ import json
 import sys
 
 from pmcs.i18n import label, t
+from pmcs.render.charts_svg import notes, pct
 from pmcs.render.output import console
 
 BAR = 30
@@ -17,14 +18,8 @@ _EIGHTHS = " ▏▎▍▌▋▊▉"
 
 
 def esc(text) -> str:
-    """User text in a Rich cell: brackets are shown, never read as markup."""
-    from rich.markup import escape
-
-    return escape("" if text is None else str(text))
-
-
-def pct(value, digits: int = 1) -> str:
-    return "-" if value is None else f"{value * 100:.{digits}f}%"
+    """User text in a Rich cell: plain text (the console reads no markup, see output.console)."""
+    return "" if text is None else str(text)
 
 
 def interval(d: dict) -> str:
@@ -57,13 +52,12 @@ def stacked(distribution: dict, width: int = BAR):
     text = Text()
     if not total:
         return text.append(" " * width)
-    used = 0
-    levels = ("5", "4", "3", "2", "1")
-    for i, level in enumerate(levels):
-        n = round(distribution.get(level, 0) / total * width) if i < 4 else width - used
-        n = max(0, min(n, width - used))
+    done = edge = 0  # each level ends where its cumulative share of the width ends
+    for level in ("5", "4", "3", "2", "1"):
+        done += distribution.get(level, 0)
+        n = (2 * done * width + total) // (2 * total) - edge  # round half up, exact in integers
         text.append("█" * n, style=LEVEL_STYLES[level])
-        used += n
+        edge += n
     return text
 
 
@@ -108,35 +102,65 @@ def show(report: dict, fmt: str) -> None:
     _buildings(c, report)
     _follow_up(c, report)
     _actions(c, report)
-    from pmcs.render.charts_svg import notes
-
     for line in notes(report):
         c.print("• " + line, markup=False)
 
 
-def grid(c, title: str, header: list[str] | None, rows: list[tuple[list, str | None]], left: int = 1) -> None:
+def grid(c, title: str, header: list[str] | None, rows: list[tuple[list, str | None]], left: int = 1,
+         min_bar: int = 6) -> None:
     """Columns of plain cells and bars, much cheaper than a Rich Table for charts.
 
-    rows: (cells, style); a cell is a str or a rich Text; the first ``left``
-    columns are left-aligned, the others right-aligned (bars keep their width).
+    rows: (cells, style); a cell is a str, or a chart drawn at a width given by
+    the grid (``Chart``). The first ``left`` columns and the chart columns are
+    left-aligned, the others right-aligned. Charts shrink (down to ``min_bar``)
+    so that lines fit the console (piped output is 80 columns wide); a line that
+    still does not fit is written whole, never cut.
     """
     from rich.cells import cell_len
     from rich.text import Text
 
     lines = ([(header, "bold")] if header else []) + rows
-    width = [max(cell_len(str(cells[i])) for cells, _ in lines if i < len(cells))
-             for i in range(max(len(cells) for cells, _ in lines))]
-    flush_left = {i for i in range(len(width)) if i < left or any(i < len(cells) and isinstance(cells[i], Text)
-                                                                   for cells, _ in rows)}
+    ncols = max(len(cells) for cells, _ in lines)
+    charts = {i for cells, _ in rows for i, cell in enumerate(cells) if isinstance(cell, Chart)}
+    width = [max((cell_len(str(cells[i])) for cells, _ in lines if i < len(cells) and not isinstance(cells[i], Chart)),
+                 default=0) for i in range(ncols)]
+    if charts:
+        fixed = 1 + 2 * (ncols - 1) + sum(w for i, w in enumerate(width) if i not in charts)
+        room = (c.width - fixed) // len(charts)
+        preferred = max(cell.width for cells, _ in rows for cell in cells if isinstance(cell, Chart))
+        for i in charts:
+            width[i] = max(width[i], min_bar, min(preferred, room))
     c.print(Text(title, style="bold"))
     for cells, style in lines:
         out = Text(" ", style=style or "")
         for i, cell in enumerate(cells):
-            text = cell if isinstance(cell, Text) else Text(str(cell))
+            text = cell.draw(width[i]) if isinstance(cell, Chart) else Text(str(cell))
             gap = Text(" " * (width[i] - cell_len(text.plain)))
-            out.append_text(text + gap if i in flush_left else gap + text)
-            out.append("  ")
-        c.print(out, no_wrap=True, overflow="ellipsis")
+            out.append_text(text + gap if i < left or i in charts else gap + text)
+            if i < len(cells) - 1:
+                out.append("  ")
+        out.rstrip()
+        c.print(out, no_wrap=True, overflow="ignore", crop=False)
+
+
+class Chart:
+    """A bar (``value`` 0–1) or a stacked bar (``distribution``) drawn at the grid's width."""
+
+    def __init__(self, value=None, style: str = "", *, target: float | None = None, distribution: dict | None = None,
+                 width: int = BAR):
+        self.value, self.style, self.target, self.distribution, self.width = value, style, target, distribution, width
+
+    def draw(self, width: int):
+        if self.distribution is not None:
+            return stacked(self.distribution, width)
+        return bar(self.value, self.style, width, self.target)
+
+    def __str__(self) -> str:
+        return " " * self.width
+
+
+def _index(d: dict) -> str:
+    return "-" if d.get("index") is None else f"{d['index']:.1f}"
 
 
 def _dimension_table(c, report: dict) -> None:
@@ -146,15 +170,14 @@ def _dimension_table(c, report: dict) -> None:
     rows = []
     for d in report["dimensions"]:
         flag = "!!" if d["clearly_under"] else "!" if d["under_target"] else ""
-        row = [d["label"], bar(d["rate"], _style(d), target=report["target"]), pct(d["rate"]), interval(d),
-               "-" if d["index"] is None else f"{d['index']:.1f}", str(d["n"]), str(d["dont_know"])]
+        row = [d["label"], Chart(d["rate"], _style(d), target=report["target"]), pct(d["rate"]), interval(d),
+               _index(d), str(d["n"]), str(d["dont_know"])]
         row += [_change(d.get("change"))] if compare else []
         rows.append((row + [flag], "bold" if d["code"] in report["lowest"] else None))
         if bench and d.get("benchmark"):
             b = d["benchmark"]
-            extra = [f"  {bench['benchmark']}", bar(b["rate"], "grey50"), pct(b["rate"]), interval(b),
-                     "-" if b["index"] is None else f"{b['index']:.1f}", str(b["n"]), str(b["dont_know"])]
-            rows.append((extra, "grey50"))
+            rows.append(([f"  {bench['benchmark']}", Chart(b["rate"], "grey50"), pct(b["rate"]), interval(b),
+                          _index(b), str(b["n"]), str(b["dont_know"])], "grey50"))
     grid(c, t("survey.chart_rates") + f"  ({t('survey.chart_target', target=pct(report['target'], 0))} ┊)",
          header, rows)
 
@@ -162,12 +185,14 @@ def _dimension_table(c, report: dict) -> None:
 def _distribution(c, report: dict) -> None:
     from rich.text import Text
 
-    rows = [([d["label"], stacked(d["distribution"]), " ".join(str(d["distribution"][k]) for k in "54321")], None)
+    header = [t("survey.col.dimension"), t("survey.col.bar"), *"54321"]
+    rows = [([d["label"], Chart(distribution=d["distribution"])] + [str(d["distribution"][k]) for k in "54321"], None)
             for d in report["dimensions"]]
-    grid(c, t("survey.chart_distribution"), None, rows)
+    grid(c, t("survey.chart_distribution"), header, rows)
     legend = Text("  ")
     for level in ("5", "4", "3", "2", "1"):
-        legend.append("█ ", style=LEVEL_STYLES[level]).append(t(f"survey.level.{level}") + "  ")
+        legend.append("█ ", style=LEVEL_STYLES[level]).append(f"{level} {t(f'survey.level.{level}')}  ")
+    legend.rstrip()
     c.print(legend)
 
 
@@ -179,8 +204,8 @@ def _buildings(c, report: dict) -> None:
     for b in report["buildings"]:
         o = b["overall"] | {"under_target": b["overall"]["rate"] is not None and b["overall"]["rate"] < report["target"]}
         rows.append(([b["building"] or "-", f"{b['responded']}/{b['sampled']}", pct(b["response_rate"]),
-                      bar(o["rate"], _style(o), width=20, target=report["target"]), pct(o["rate"]), interval(o),
-                      "-" if o["index"] is None else f"{o['index']:.1f}"], None))
+                      Chart(o["rate"], _style(o), target=report["target"], width=20), pct(o["rate"]), interval(o),
+                      _index(o)], None))
     grid(c, t("survey.chart_buildings"), header, rows)
 
 

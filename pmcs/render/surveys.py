@@ -6,25 +6,19 @@ import sys
 
 from pmcs.core.ids import mask_phone
 from pmcs.i18n import get_lang, label, t
+from pmcs.render.charts_svg import pct
 from pmcs.render.history import local_time
 from pmcs.render.output import console, emit_rows, key_values
 
 
 def esc(value):
-    from rich.markup import escape
-
-    return escape(value) if isinstance(value, str) else ("" if value is None else value)
+    """User text for Rich: shown as typed (the console reads no markup, see output.console)."""
+    return "" if value is None else value
 
 
 def safe(rows: list[dict]) -> list[dict]:
-    """Rows for a Rich table: user text is shown as typed, never read as markup."""
-    from rich.markup import escape
-
-    return [{k: escape(v) if isinstance(v, str) else v for k, v in r.items()} for r in rows]
-
-
-def pct(value, digits: int = 1) -> str:
-    return "-" if value is None else f"{value * 100:.{digits}f}%"
+    """Rows for a Rich table: user text is shown as typed (the console reads no markup)."""
+    return [dict(r) for r in rows]
 
 
 def _json(data) -> None:
@@ -69,8 +63,9 @@ def show_survey(sv: dict, fmt: str) -> None:
     emit_rows(safe(dims), [(k, t(f"survey.col.{k}")) for k in ("code", "zh", "en", "weight", "answers")], "table",
               title=t("survey.questionnaire"))
     if sv["actions"]:
-        list_actions([a | {"ref": f"SA{a['id']:04d}", "dimension_label": a["dimension"], "overdue": False}
-                      for a in sv["actions"]], "table")
+        names = {d["code"]: d["zh"] if get_lang() == "zh" else d["en"] for d in sv["dimensions"]}
+        list_actions([a | {"ref": f"SA{a['id']:04d}", "dimension_label": names.get(a["dimension"], a["dimension"]),
+                           "overdue": False} for a in sv["actions"]], "table")
 
 
 def _sample_rows(units: list[dict], reveal: bool) -> list[dict]:

@@ -60,9 +60,8 @@ def add_demo_surveys(s, seed: int) -> None:
     if any(q.survey_by_name(db, n) for n in names):
         return  # already there (pmcs demo --force on a demo database)
     rng = random.Random(seed + 8)
-    clerks = [r[0] for r in db.query("SELECT code FROM staff WHERE team = 'customer_service' AND role = 'clerk' "
-                                     "ORDER BY code")]
-    lead = db.scalar("SELECT code FROM staff WHERE role = 'supervisor' ORDER BY code LIMIT 1")
+    clerks = q.staff_codes(db, "clerk", "customer_service")
+    lead = next(iter(q.staff_codes(db, "supervisor")), None)
     households = q.population(db)
     if not households or not clerks:
         return

@@ -146,10 +146,8 @@ class _ImportContext:
         self.s, self.survey, self.replace, self.now = s, survey, replace, s.now_iso()
         self.units = unit_ids(s.db)
         self.codes = {v: k for k, v in self.units.items()}
-        self.sample = {r["unit_id"]: r["surveyor"] for r in map(dict, s.db.query(
-            "SELECT unit_id, surveyor FROM survey_sample WHERE survey_id = ?", (survey["id"],)))}
-        self.answered = {r[0]: r[1] for r in s.db.query(
-            "SELECT unit_id, id FROM survey_responses WHERE survey_id = ? AND unit_id IS NOT NULL", (survey["id"],))}
+        self.sample = q.sample_surveyors(s.db, survey["id"])
+        self.answered = q.answered_units(s.db, survey["id"])
         staff = list_staff(s.db, include_inactive=False)
         names: dict[str, list[str]] = {}
         for st in staff:

@@ -157,23 +157,27 @@ def draw_sample(s, ref: str, *, margin="0.05", confidence="0.95", size: int | No
         survey = get_survey(s, ref)
         _check_can_sample(s, survey, replace)
         surveyors = list(dict.fromkeys(staff_code(s, r) for r in refs))
-        households = q.population(s.db)
-        excluded = set()
+        everyone = q.population(s.db)
+        excluded: set = set()
         if plan["exclude_days"]:
             since = (s.now() - timedelta(days=plan["exclude_days"])).strftime("%Y-%m-%dT%H:%M:%SZ")
-            excluded = q.surveyed_since(s.db, since, survey["id"])
-            households = [h for h in households if h[0] not in excluded]
+            excluded = q.surveyed_since(s.db, since, survey["id"]) & {h[0] for h in everyone}
+        households = [h for h in everyone if h[0] not in excluded]
         if not households:
             raise UserError("error.survey_no_population", hint="hint.survey_population")
-        total = len(households)
-        wanted = min(plan["size"], total) if plan["size"] else sampling.sample_size(
-            total, plan["margin"], plan["confidence"], round_up=round_up)
-        drawn = sampling.inflate(wanted, plan["expected_response"], total)
+        # the survey speaks for every household: the size comes from all of them, the
+        # draw from those not surveyed recently, still in proportion to whole buildings
+        total = len(everyone)
+        wanted = min(plan["size"], len(households)) if plan["size"] else min(len(households), sampling.sample_size(
+            total, plan["margin"], plan["confidence"], round_up=round_up))
+        drawn = sampling.inflate(wanted, plan["expected_response"], len(households))
         stratum = (lambda h: h[2]) if plan["stratify"] == "building" else (lambda h: "")
         strata: dict[str, int] = {}
-        for h in households:
+        room: dict[str, int] = {}
+        for h in everyone:
             strata[stratum(h)] = strata.get(stratum(h), 0) + 1
-        allocation = sampling.allocate(strata, drawn)
+            room[stratum(h)] = room.get(stratum(h), 0) + (h[0] not in excluded)
+        allocation = sampling.allocate(strata, drawn, room if excluded else None)
         seed = seed if seed is not None else _new_seed()
         chosen = sampling.draw([(h[1], stratum(h)) for h in households], allocation, seed)
         by_code = {h[1]: h for h in households}
@@ -187,7 +191,8 @@ def draw_sample(s, ref: str, *, margin="0.05", confidence="0.95", size: int | No
                 "fixed_size": plan["size"] is not None, "round_up": round_up, "surveyors": surveyors,
                 "exclude_days": plan["exclude_days"],
                 "achieved_margin": round(sampling.margin_of(wanted, total, plan["confidence"]), 4),
-                "strata": [{"stratum": h, "population": strata[h], "drawn": allocation[h]}
+                "eligible": len(households),
+                "strata": [{"stratum": h, "population": strata[h], "eligible": room[h], "drawn": allocation[h]}
                            for h in sorted(strata, key=sampling.natural_key)]}
         q.update_survey(s.db, survey["id"], {"seed": seed, "sample": info, "sampled_at": s.now_iso(),
                                              "updated_at": s.now_iso()})

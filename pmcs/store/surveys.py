@@ -161,6 +161,15 @@ def count_answers(db: Database, sid: int, dimension: str | None = None) -> int:
     return db.scalar("SELECT count(*) FROM survey_scores WHERE survey_id = ? AND dimension = ?", (sid, dimension))
 
 
+def staff_codes(db: Database, role: str, team: str | None = None) -> list[str]:
+    """Active staff of a role (and team), by code: the demo's surveyors and survey owner."""
+    sql, params = "SELECT code FROM staff WHERE role = ? AND active = 1", [role]
+    if team is not None:
+        sql += " AND team = ?"
+        params.append(team)
+    return [r[0] for r in db.query(sql + " ORDER BY code", params)]
+
+
 # population and sample -----------------------------------------------------
 def population(db: Database) -> list[tuple[int, str, str]]:
     """(unit id, code, building) of every household: residential units handed over or lived in."""
@@ -217,6 +226,11 @@ def sample_entry(db: Database, sid: int, unit_id: int) -> dict | None:
     return dict(row) if row else None
 
 
+def sample_surveyors(db: Database, sid: int) -> dict[int, str | None]:
+    """unit id → surveyor of every household in the survey's sample."""
+    return {r[0]: r[1] for r in db.query("SELECT unit_id, surveyor FROM survey_sample WHERE survey_id = ?", (sid,))}
+
+
 def sample_size(db: Database, sid: int) -> int:
     return db.scalar("SELECT count(*) FROM survey_sample WHERE survey_id = ?", (sid,))
 
@@ -225,6 +239,12 @@ def sample_size(db: Database, sid: int) -> int:
 def response_for_unit(db: Database, sid: int, unit_id: int) -> dict | None:
     row = db.one("SELECT * FROM survey_responses WHERE survey_id = ? AND unit_id = ?", (sid, unit_id))
     return dict(row) if row else None
+
+
+def answered_units(db: Database, sid: int) -> dict[int, int]:
+    """unit id → response id of every household that answered the survey."""
+    return {r[0]: r[1] for r in db.query(
+        "SELECT unit_id, id FROM survey_responses WHERE survey_id = ? AND unit_id IS NOT NULL", (sid,))}
 
 
 def delete_response(db: Database, response_id: int) -> None:
