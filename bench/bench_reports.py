@@ -53,6 +53,27 @@ def run(argv: list[str], env: dict) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+def stale_indexes(conn: sqlite3.Connection) -> list[str]:
+    """Report indexes whose definition differs from what the migrations create now (a database
+    generated while the schema was being drafted keeps its old indexes: open_db does not
+    re-run an applied migration)."""
+    from pmcs.store.reports import m011_report_indexes
+
+    class Capture:
+        def __init__(self):
+            self.sql = {}
+
+        def execute(self, sql, *args):
+            name = sql.split()[2]
+            self.sql[name] = " ".join(sql.split())
+
+    want = Capture()
+    m011_report_indexes(want)
+    have = {name: " ".join((sql or "").split()) for name, sql in conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index'")}
+    return [name for name, sql in want.sql.items() if have.get(name) != sql]
+
+
 def fees_csv(db: Path, out: Path) -> int:
     conn = sqlite3.connect(db)
     units = [r[0] for r in conn.execute("SELECT code FROM units ORDER BY id")]
@@ -76,6 +97,10 @@ def main() -> None:
     source = Path(args.db)
     if not source.exists():
         sys.exit(f"{source} not found: python bench/gen_cases.py {source}")
+    stale = stale_indexes(sqlite3.connect(f"file:{source}?mode=ro", uri=True))
+    if stale:
+        sys.exit(f"{source}: made by an earlier draft of the schema (index {', '.join(stale)} differs from "
+                 f"the migration's); its figures would mislead: python bench/gen_cases.py NEW.db")
     pmcs = find_pmcs()
     env = dict(os.environ, PMCS_NOW=NOW, PMCS_TZ="Asia/Shanghai", PMCS_LANG="en", PMCS_USER="S001")
     work = Path(tempfile.mkdtemp(prefix="pmcs-bench-reports-"))

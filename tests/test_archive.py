@@ -108,3 +108,16 @@ def test_purge_writes_every_removed_record_then_removes_them(office, db_path, tm
     res = office("archive", "purge", "--closed-before", "2026-01-01", "--approved-by", "S003", "--out", str(out))
     assert res.exit_code == 1 and "already exists" in res.stderr
     assert out.read_text(encoding="utf-8").count("\n") == len(lines)
+
+
+def test_report_fee_and_archive_services_hold_no_sql():
+    """The SQL of these capabilities lives in store/ (architecture: store is the only SQL)."""
+    import re
+    from pathlib import Path
+
+    import pmcs.services as services
+
+    sql = re.compile(r"\b(SELECT|INSERT INTO|UPDATE \w+ SET|DELETE FROM|CREATE (TEMP )?TABLE)\b")
+    for name in ("archive", "demo_fees", "fees", "reports", "scores"):
+        text = (Path(services.__file__).parent / f"{name}.py").read_text(encoding="utf-8")
+        assert not sql.search(text), f"services/{name}.py: {sql.search(text).group(0)}"

@@ -276,3 +276,73 @@ def test_merge_sums_counts_and_joins_durations():
     b = {"n": 3, "by": {"x": 2, "y": 1}, "secs": [3], "name": "B", "gone": None}
     assert core.merge_raw([a, b]) == {"n": 5, "by": {"x": 3, "y": 1}, "secs": [1, 2, 3], "name": "A", "gone": None}
     assert core.rate_fig((3, 4), (0, 0))["current"] == 0.75 and core.rate_fig((3, 4), (0, 0))["previous"] is None
+
+
+def test_a_case_imported_closed_counts_its_verdict_but_not_its_untimed_steps(pmcs, demo, tmp_path):
+    """Imported history has only recording and closing times: its steps are stamped with the
+    closing time and have no due time. Its revisit verdict is real and counts; its steps are in
+    no on-time rate and no time to reply (that would be its time to close)."""
+    before = report_json(pmcs, "monthly", "--month", "2026-11")["complaints"]
+    clerk = one(pmcs, "SELECT code FROM staff WHERE role = 'clerk' ORDER BY code")
+    path = tmp_path / "history.csv"
+    path.write_text(
+        "unit,recorded_at,acceptor,step,status,closed_at,channel,category,description,remedy,nature,severity,cause,"
+        "handler,solution,promise,reply,reply_channel,verdict,lesson\n"
+        f"{units(pmcs)[0]},2026-11-02 10:00,{clerk},closed,closed,2026-11-09 10:00,phone,engineering,漏水,修,valid,"
+        f"general,老化,{clerk},换管,2026-11-05,已答复,phone,unsatisfied,巡检\n", encoding="utf-8")
+    pmcs.ok("complaint", "import", str(path))
+    after = report_json(pmcs, "monthly", "--month", "2026-11")["complaints"]
+    verdict = lambda c: {r["code"]: r["current"] for r in c["verdicts"]}.get("unsatisfied", 0)  # noqa: E731
+    assert verdict(after) == verdict(before) + 1
+    assert after["total"]["current"] == before["total"]["current"] + 1
+    assert after["close"]["count"]["current"] == before["close"]["count"]["current"] + 1
+    assert after["reply"] == before["reply"]
+    assert after["on_time_all"] == before["on_time_all"]
+
+
+def test_deposit_refunds_overdue_at_the_period_end(pmcs, demo):
+    """A deposit due back and not refunded shows as overdue (at the end of the period, or now for
+    the running one), not only the refunds that were made."""
+    rn = report_json(pmcs, "monthly", "--month", "2026-11")["renovations"]
+    now = "2026-11-23T01:30:00Z"  # the fixed clock, as stored
+
+    def overdue(until):
+        return one(pmcs, """SELECT count(*) FROM renovations WHERE accepted_at IS NOT NULL AND status <> 'failed'
+                            AND refund_due_at < ? AND (refunded_at IS NULL OR refunded_at > ?)""", (until, until))
+
+    assert rn["refunds_overdue"]["current"] == overdue(now) >= 1
+    assert rn["refunds_overdue"]["previous"] == overdue(NOV[0])
+    table = pmcs.ok("report", "monthly", "--month", "2026-11").stdout
+    assert "deposit refunds overdue" in table
+
+
+def test_a_repair_imported_closed_counts_as_completed_without_a_duration(pmcs, demo, tmp_path):
+    before = report_json(pmcs, "monthly", "--month", "2026-11")["repairs"]
+    clerk = one(pmcs, "SELECT code FROM staff WHERE role = 'clerk' ORDER BY code")
+    path = tmp_path / "history.csv"
+    path.write_text("unit,recorded_at,acceptor,step,status,closed_at,description,urgency,paid,handler,work_done,verdict\n"
+                    f"{units(pmcs)[0]},2026-11-02 10:00,{clerk},closed,closed,2026-11-12 10:00,漏水,normal,free,"
+                    f"{clerk},换阀门,satisfied\n", encoding="utf-8")
+    pmcs.ok("repair", "import", str(path))
+    after = report_json(pmcs, "monthly", "--month", "2026-11")["repairs"]
+    assert after["completed"]["current"] == before["completed"]["current"] + 1
+    assert after["completion"] == before["completion"] and after["completion_on_time"] == before["completion_on_time"]
+    sat = lambda r: {v["code"]: v["current"] for v in r["verdicts"]}["satisfied"]  # noqa: E731
+    assert sat(after) == sat(before) + 1
+
+
+def test_survey_columns_name_the_surveys_and_html_labels_fit(pmcs, demo, tmp_path):
+    """A survey is compared with the survey before it, not with last month: its columns say so.
+    Chart labels in the HTML are cut only when they would not fit."""
+    out = pmcs.ok("--lang", "en", "report", "monthly", "--month", "2026-11").stdout
+    survey = out[out.index("Satisfaction survey"):]
+    assert "latest survey" in survey.splitlines()[2] and "2026-10" not in survey.splitlines()[2]
+    page = tmp_path / "r.html"
+    pmcs.ok("--lang", "en", "report", "monthly", "--month", "2026-11", "--html", str(page))
+    html = page.read_text(encoding="utf-8")
+    assert "<th>latest survey</th><th>the survey before</th>" in html
+    assert ">engineering repairs<" in html  # 19 characters: it fits
+    from pmcs.render.report_html import _short
+
+    assert _short("开发商遗留问题开发商遗留问题") == "开发商遗留问题开发商遗留…"
+    assert _short("developer/construction defects") == "developer/construction de…"

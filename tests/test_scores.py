@@ -3,6 +3,7 @@ manual adjustments, and the score formula from core/scores.py."""
 import csv
 import io
 import json
+from datetime import timedelta
 
 import pytest
 
@@ -111,3 +112,76 @@ def test_formula_is_data():
     assert rules.parse_points("－1") == -1 and rules.parse_points("+2") == 2
     assert rules.step_owner_role("repair", "completed") == "handler"
     assert rules.step_owner_role("complaint", "replied") == "acceptor"
+
+
+def _move(db_path, moment, fn, *args, **fields):
+    from report_cases import session_at
+
+    s = session_at(db_path, moment, "S001")
+    try:
+        return fn(s, *args, **fields)
+    finally:
+        s.close()
+
+
+@pytest.fixture
+def reopened(office, db_path):
+    """A complaint handled by S003, revisited unsatisfied (reopened), then assigned to S004; a repair
+    dispatched to S003, reassigned (转单) to S004 who completes it, revisited unsatisfied, then
+    dispatched to S004 again; and a complaint cancelled at its proposal step."""
+    from pmcs.services import cases as svc
+
+    t = at("2026-11-10T09:00:00+08:00")
+    h = lambda n: t + timedelta(hours=n)  # noqa: E731
+    c = play(db_path, "complaint", t, [1, 3, 1, 30, 2, 70], actor="S001", unit="1-1-102", handler="S003",
+             verdict="unsatisfied")
+    for hours, fields in ((110, {"cause": "再查"}), (111, {"handler": "S004"}), (112, {"solution": "返工",
+                          "promise": "2026-11-16"}), (113, {"reply": "已答复", "reply_channel": "phone"}),
+                          (150, {"verdict": "satisfied"})):
+        _move(db_path, h(hours), svc.advance, "complaint", c, **fields)
+    r = play(db_path, "repair", t, [0.5, 0.5], actor="S002", unit="1-1-103", handler="S003")
+    _move(db_path, h(2), svc.reassign, r, "S004")
+    _move(db_path, h(30), svc.advance, "repair", r, work_done="换阀门")  # late: S004's
+    _move(db_path, h(31), svc.advance, "repair", r, verdict="unsatisfied")
+    _move(db_path, h(32), svc.advance, "repair", r, handler="S004")
+    _move(db_path, h(34), svc.advance, "repair", r, work_done="再换")  # on time: S004's
+    _move(db_path, h(36), svc.advance, "repair", r, verdict="satisfied")
+    x = play(db_path, "complaint", t, [1, 1, 1], actor="S002", unit="1-1-101", handler="S003")
+    _move(db_path, h(90), svc.cancel, "complaint", x, "duplicate")  # the open 'proposed' step is not work done
+    return office
+
+
+def test_each_round_of_a_reopened_case_is_credited_to_its_own_handler(reopened):
+    c = cards(reopened)
+    # complaint: round 1 (S003) unsatisfied, round 2 (S004) satisfied; repair: round 1 (S004
+    # after the 转单 from S003) unsatisfied, round 2 (S004) satisfied; plus the office fixture's
+    # verdicts (S003: one satisfied; S004: one unsatisfied)
+    assert (c["S003"]["unsatisfied"], c["S003"]["satisfied"]) == (1, 1)
+    assert (c["S004"]["unsatisfied"], c["S004"]["satisfied"]) == (2, 2)
+
+
+def test_owned_steps_of_reopened_cases_match_the_event_log(reopened):
+    """Independent of case_steps' assign rows: the owner of a handler step is the last handler
+    named in the case's event log (advance with a handler, or reassign) before the event that
+    finished the step."""
+    rows = reopened.rows(
+        """WITH done AS (
+             SELECT s.id, s.step, s.done_at, s.due_at, c.kind, c.number, c.acceptor,
+                    (SELECT f.id FROM events f WHERE f.ref = c.number AND f.entity = 'case'
+                       AND f.action IN ('advance', 'reopen') AND json_extract(f.before, '$.step') = s.step
+                       AND f.at = s.done_at ORDER BY f.id LIMIT 1) AS finished_by
+             FROM case_steps s JOIN cases c ON c.id = s.case_id
+             WHERE s.done_at >= '2026-10-31T16:00:00Z' AND s.done_at < '2026-11-30T16:00:00Z'
+               AND s.due_at IS NOT NULL AND s.fields NOT LIKE '%"cancelled": true%')
+           SELECT CASE WHEN (kind, step) IN (VALUES ('complaint', 'proposed'), ('repair', 'completed'))
+                       THEN (SELECT json_extract(e.after, '$.handler') FROM events e WHERE e.ref = done.number
+                               AND e.id < done.finished_by AND json_extract(e.after, '$.handler') IS NOT NULL
+                             ORDER BY e.id DESC LIMIT 1)
+                       ELSE acceptor END AS owner,
+                  sum(done_at <= due_at), sum(done_at > due_at)
+           FROM done GROUP BY 1""")
+    c = cards(reopened)
+    assert {owner: (ok, late) for owner, ok, late in rows} == {
+        code: (r["steps_on_time"], r["late"]) for code, r in c.items() if r["steps_on_time"] or r["late"]}
+    # S003's late proposal of the complaint's first round stays S003's
+    assert c["S003"]["late"] == 1 and c["S004"]["late"] >= 2

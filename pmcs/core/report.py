@@ -251,7 +251,8 @@ def build(cur: dict, prev: dict, complaint_steps, repair_steps) -> dict:
         "total": fig(rc["total"], rp["total"]),
         "by_urgency": breakdown(rc["by_urgency"], rp["by_urgency"], ("normal", "emergency")),
         "by_paid": breakdown(rc["by_paid"], rp["by_paid"], ("paid", "free", "unknown")),
-        "completed": fig(len(rc["complete_seconds"]), len(rp["complete_seconds"])),
+        "completed": fig(len(rc["complete_seconds"]) + rc.get("completed_untimed", 0),
+                         len(rp["complete_seconds"]) + rp.get("completed_untimed", 0)),
         "completion": duration_fig(rc["complete_seconds"], rp["complete_seconds"]),
         "completion_on_time": rate_fig(*completed),
         "on_time": r_on_time, "on_time_all": r_all,
@@ -265,6 +266,7 @@ def build(cur: dict, prev: dict, complaint_steps, repair_steps) -> dict:
     out["renovations"] = None if rn is None else {
         "active": fig(rn["active"], rnp.get("active", 0)), "accepted": fig(rn["accepted"], rnp.get("accepted", 0)),
         "refunds": fig(rn["refunds"], rnp.get("refunds", 0)),
+        "refunds_overdue": fig(rn.get("refunds_overdue", 0), rnp.get("refunds_overdue", 0)),
         "refunds_on_time": rate_fig((rn["refunds_on_time"], rn["refunds"]),
                                     (rnp.get("refunds_on_time", 0), rnp.get("refunds", 0)))}
     out["survey"] = None if cur["survey"] is None and prev["survey"] is None else {

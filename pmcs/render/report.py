@@ -106,7 +106,8 @@ def layout(rep: dict) -> list[dict]:
     if rn is not None:
         moves += [row(t("report.reno_active"), rn["active"]), row(t("report.reno_accepted"), rn["accepted"]),
                   row(t("report.reno_refunds"), rn["refunds"]),
-                  row(t("report.reno_refunds_on_time"), rn["refunds_on_time"], "rate")]
+                  row(t("report.reno_refunds_on_time"), rn["refunds_on_time"], "rate"),
+                  row(t("report.reno_refunds_overdue"), rn["refunds_overdue"])]
     out.append({"title": t("report.sec.moves"), "rows": moves or [row(t("report.move_ins"), None)], "charts": []})
     out.append(_survey(rep["survey"]))
     fees = rep["fees"]
@@ -139,7 +140,14 @@ def _survey(sv: dict | None) -> dict:
     before = {d["code"]: d["rate"] for d in ([] if same else prev.get("dimensions") or [])}
     bars = [(d.get("label") or d["code"], d["rate"] or 0, before.get(d["code"]) or 0, pct(d["rate"]), pct(before.get(d["code"])))
             for d in cur["dimensions"]]
-    return {"title": title, "rows": rows, "charts": [(t("report.survey_rate"), bars, True)] if bars else []}
+    # a survey is compared with the survey before it, not with the previous period
+    return {"title": title, "rows": rows, "charts": [(t("report.survey_rate"), bars, True)] if bars else [],
+            "heads": (t("report.survey_latest"), t("report.survey_before"))}
+
+
+def heads(rep: dict, sec: dict) -> tuple[str, str]:
+    """The two value columns of a section: the periods, or what the section compares."""
+    return sec.get("heads") or (rep["period"], rep["previous_period"])
 
 
 def office_rows(rep: dict) -> list[tuple]:
@@ -184,14 +192,15 @@ def show(rep: dict, fmt: str = "table") -> None:
     for sec in layout(rep):
         table = Table(title=sec["title"], title_justify="left", title_style="bold", header_style="bold")
         table.add_column(t("report.figure"))
-        for head in (rep["period"], rep["previous_period"], t("report.change")):
+        cur_label, prev_label = heads(rep, sec)
+        for head in (cur_label, prev_label, t("report.change")):
             table.add_column(head, justify="right")
         for name, cur, prev, diff in sec["rows"]:
             table.add_row(name, cur, prev, diff, style="dim" if cur == t("report.no_data") else None)
         con.print(table)
         for chart_title, bars, is_rate in sec["charts"]:
             if bars:
-                con.print(bar_chart(chart_title, bars, is_rate, rep["period"], rep["previous_period"]))
+                con.print(bar_chart(chart_title, bars, is_rate, cur_label, prev_label))
     if rep.get("offices"):
         table = Table(title=t("report.sec.offices"), title_justify="left", title_style="bold", header_style="bold")
         for i, key in enumerate(OFFICE_HEADERS):

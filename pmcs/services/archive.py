@@ -96,10 +96,8 @@ def purge(s, closed_before: str, *, approved_by: str | None, out: str | None, dr
             removed = q.delete_purged(s.db)
             if removed != (cases, steps):  # the file and the deletion must agree, record for record
                 raise UserError("error.archive_mismatch", file=cases, removed=removed[0])
-            after = {"approved_by": approver["code"], "file": str(path)}
-            s.db.executemany("INSERT INTO events (at, actor, entity, ref, action, before, after) "
-                             "VALUES (?, ?, 'case', ?, 'purge', NULL, ?)",
-                             [(s.now_iso(), s.actor, n, json.dumps(after, ensure_ascii=False)) for n in numbers])
+            after = json.dumps({"approved_by": approver["code"], "file": str(path)}, ensure_ascii=False)
+            q.log_purged(s.db, numbers, s.now_iso(), s.actor, after)
             s.record("archive", "purge", "purge", None,
                      meta | {"steps": steps, "held": held, "file": str(path), "sha256": digest})
             q.drop_marks(s.db)

@@ -14,16 +14,13 @@ USED = ("occupied", "handed_over", "renovating")
 
 
 def add_demo_fees(s, seed: int) -> int:
-    from pmcs.store.fees import FeeWriter
+    from pmcs.store.fees import FeeWriter, demo_units, units_with_trouble
 
     rng = random.Random(f"pmcs-demo-fees-{seed}")
     month = periods.month_of(s.today())
     months = [month.previous().previous().label, month.previous().label, month.label]
-    marks = ", ".join("?" * len(USED))
-    units = s.db.query(f"SELECT id, code, type, area FROM units WHERE status IN ({marks}) ORDER BY id", USED)
-    unhappy = {r[0] for r in s.db.query(
-        "SELECT DISTINCT unit_id FROM cases WHERE kind = 'complaint' AND unit_id IS NOT NULL "
-        "AND (closed_at IS NULL OR repeat_of IS NOT NULL OR reopen_count > 0)")}
+    units = demo_units(s.db, USED)
+    unhappy = units_with_trouble(s.db)
     writer = FeeWriter(s.db, s.now_iso(), s.actor, "demo")
     count = 0
     for unit_id, code, kind, area in units:

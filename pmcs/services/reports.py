@@ -35,23 +35,27 @@ def period_of(s, kind: str, text: str | None) -> rules.Period:
         raise UsageError("error.report_bad_period", value=text, form="2026-11" if kind == "monthly" else "2026-Q4") from None
 
 
-def raw_numbers(db, period: rules.Period, survey: dict | None = None) -> dict:
-    """Every raw number of one period of one database (counts, sums, duration lists)."""
+def raw_numbers(db, period: rules.Period, survey: dict | None = None, now: str | None = None) -> dict:
+    """Every raw number of one period of one database (counts, sums, duration lists);
+    ``now`` (stored form) is where a period still running stops for "overdue" counts."""
     start, end = period.bounds(local_zone())
     steps, verdicts = q.step_counts(db, start, end)
+    replies = q.first_step_seconds(db, "complaint", "replied", start, end)
+    completions = q.first_step_seconds(db, "repair", "completed", start, end)
     complaints = q.complaint_counts(db, start, end) | {
         "steps": steps.get("complaint", {}), "verdicts": verdicts.get("complaint", {}),
-        "reply_seconds": q.first_step_seconds(db, "complaint", "replied", start, end),
+        "reply_seconds": [x for x in replies if x is not None],
         "close_seconds": q.close_seconds(db, "complaint", start, end)}
     repairs = q.repair_counts(db, start, end) | {
         "steps": steps.get("repair", {}), "verdicts": verdicts.get("repair", {}),
-        "complete_seconds": q.first_step_seconds(db, "repair", "completed", start, end)}
+        "complete_seconds": [x for x in completions if x is not None],
+        "completed_untimed": sum(x is None for x in completions)}
     return {"complaints": complaints, "repairs": repairs, "requests": q.request_counts(db, start, end),
-            "move_ins": q.move_ins(db, start, end), "renovations": q.renovation_counts(db, start, end),
+            "move_ins": q.move_ins(db, start, end), "renovations": q.renovation_counts(db, start, end, now),
             "survey": survey, "fees": q.fee_totals(db, period.months())}
 
 
-def both_periods(db, period: rules.Period) -> tuple[dict, dict]:
+def both_periods(db, period: rules.Period, now: str | None = None) -> tuple[dict, dict]:
     """Raw numbers of the period and of the one before. Surveys are compared survey to
     survey: the latest one begun before the period ended, and the one before it.
 
@@ -62,17 +66,17 @@ def both_periods(db, period: rules.Period) -> tuple[dict, dict]:
 
     latest, earlier = latest_surveys(db, period)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        before = pool.submit(_raw_apart, db.path, period.previous(), earlier)
-        current = raw_numbers(db, period, latest)
+        before = pool.submit(_raw_apart, db.path, period.previous(), earlier, now)
+        current = raw_numbers(db, period, latest, now)
         return current, before.result()
 
 
-def _raw_apart(path, period: rules.Period, survey) -> dict:
+def _raw_apart(path, period: rules.Period, survey, now=None) -> dict:
     from pmcs.store.db import open_db
 
     db = open_db(path, migrate=False)
     try:
-        return raw_numbers(db, period, survey)
+        return raw_numbers(db, period, survey, now)
     finally:
         db.close()
 
@@ -107,14 +111,14 @@ def report(s, kind: str, text: str | None = None, *, offices: list[str] | None =
             "from": period.first.isoformat(), "to": period.last().isoformat(),
             "to_date": s.today() < period.end, "generated_at": s.now_iso()}
     if not offices:
-        cur, before = both_periods(s.db, period)
+        cur, before = both_periods(s.db, period, s.now_iso())
         return head | {"estate": q.estate_name(s.db) or ""} | figures(s.db, cur, before)
     parts = []
     for path in offices:
         db = open_office(path)
         try:
             name = q.estate_name(db) or Path(path).stem
-            cur, before = both_periods(db, period)
+            cur, before = both_periods(db, period, s.now_iso())
             parts.append((name, path, cur, before, figures(db, cur, before)))
         finally:
             db.close()

@@ -93,6 +93,12 @@ def delete_purged(db: Database) -> tuple[int, int]:
     return cases, steps
 
 
+def log_purged(db: Database, numbers: list[str], at: str, actor: str, after: str) -> None:
+    """One 'purge' event per removed case (the events table keeps its story)."""
+    db.executemany("INSERT INTO events (at, actor, entity, ref, action, before, after) "
+                   "VALUES (?, ?, 'case', ?, 'purge', NULL, ?)", [(at, actor, n, after) for n in numbers])
+
+
 def purged_numbers(db: Database) -> list[str]:
     return [r[0] for r in db.query("SELECT number FROM cases WHERE id IN (SELECT id FROM temp.purge_ids) ORDER BY id")]
 

@@ -145,6 +145,21 @@ def trouble(db: Database, since: str) -> list[tuple[int, str, str]]:
     return sorted(out)
 
 
+# demo fees ---------------------------------------------------------------------------
+def demo_units(db: Database, statuses) -> list[tuple]:
+    """(id, code, type, area) of the units in these statuses, the ones billed in the demo."""
+    marks = ", ".join("?" * len(statuses))
+    return [tuple(r) for r in db.query(
+        f"SELECT id, code, type, area FROM units WHERE status IN ({marks}) ORDER BY id", tuple(statuses))]
+
+
+def units_with_trouble(db: Database) -> set[int]:
+    """Units with an open, repeat or reopened complaint."""
+    return {r[0] for r in db.query(
+        "SELECT DISTINCT unit_id FROM cases WHERE kind = 'complaint' AND unit_id IS NOT NULL "
+        "AND (closed_at IS NULL OR repeat_of IS NOT NULL OR reopen_count > 0)")}
+
+
 # staff adjustments ------------------------------------------------------------------
 def add_adjustment(db: Database, row: dict) -> int:
     return db.insert("staff_adjustments", row)

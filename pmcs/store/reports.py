@@ -100,23 +100,26 @@ def step_counts(db: Database, start: str, end: str) -> tuple[dict, dict]:
     """Steps with a deadline done in [start, end): ({kind: {step: {done, on_time}}},
     {kind: {verdict: n}} of the revisits among them). On time = done_at <= due_at.
     Steps of unreasonable/invalid complaints are left out, and so are steps closed by a
-    cancel or handed back (they are not work done). One pass: the steps come from the
-    covering index in step order, each case row is read once per step."""
+    cancel or handed back (they are not work done). A step without a due time (a case
+    imported closed: only its recording and closing times are known) counts in no on-time
+    rate, but its revisit verdict counts. One pass: the steps come from the covering index
+    in step order, each case row is read once per step."""
     names = sla_steps()
     rows = db.query(
-        f"""SELECT c.kind, s.step, {VERDICT}, count(*), sum(s.done_at <= s.due_at)
+        f"""SELECT c.kind, s.step, {VERDICT}, count(*), sum(s.due_at IS NOT NULL), sum(s.done_at <= s.due_at)
             FROM case_steps s CROSS JOIN cases c ON c.id = s.case_id
             WHERE s.step IN ({", ".join("?" * len(names))}) AND s.done_at >= ? AND s.done_at < ?
-              AND s.due_at IS NOT NULL AND {STEP_DONE} AND {KPI_CASE}
+              AND {STEP_DONE} AND {KPI_CASE}
             GROUP BY s.step, c.kind, 3""", (*names, start, end))
     steps: dict = {}
     verdicts: dict = {}
-    for kind, step, verdict, done, on_time in rows:
-        cell = steps.setdefault(kind, {}).setdefault(step, {"done": 0, "on_time": 0})
-        cell["done"] += done
-        cell["on_time"] += on_time or 0
+    for kind, step, verdict, n, timed, on_time in rows:
+        if timed:
+            cell = steps.setdefault(kind, {}).setdefault(step, {"done": 0, "on_time": 0})
+            cell["done"] += timed
+            cell["on_time"] += on_time or 0
         if step == "revisited":
-            _add(verdicts.setdefault(kind, {}), verdict, done)
+            _add(verdicts.setdefault(kind, {}), verdict, n)
     return steps, verdicts
 
 
@@ -125,11 +128,14 @@ _FIRST = f"""(c.reopen_count = 0 OR NOT EXISTS (SELECT 1 FROM case_steps e WHERE
               AND e.step = s.step AND e.done_at < s.done_at AND coalesce(e.fields, '') NOT IN {_NOT_DONE}))"""
 
 
-def first_step_seconds(db: Database, kind: str, step: str, start: str, end: str) -> list[int]:
+def first_step_seconds(db: Database, kind: str, step: str, start: str, end: str) -> list[int | None]:
     """Seconds from recording to the first time ``step`` was done, for cases whose first
-    such step was done in [start, end) (e.g. complaint → replied, repair → completed)."""
+    such step was done in [start, end) (e.g. complaint → replied, repair → completed). None
+    for a step without a due time: a case imported closed has its steps stamped with its
+    closing time, not with when they were done, so it counts as done but has no duration."""
     return [r[0] for r in db.query(
-        f"""SELECT CAST(round((julianday(s.done_at) - julianday(c.recorded_at)) * 86400) AS INTEGER)
+        f"""SELECT CASE WHEN s.due_at IS NOT NULL
+                   THEN CAST(round((julianday(s.done_at) - julianday(c.recorded_at)) * 86400) AS INTEGER) END
             FROM case_steps s CROSS JOIN cases c ON c.id = s.case_id
             WHERE s.done_at >= ? AND s.done_at < ? AND s.step = ? AND c.kind = ? AND {STEP_DONE} AND {KPI_CASE}
               AND {_FIRST}""",
@@ -151,9 +157,11 @@ def move_ins(db: Database, start: str, end: str) -> int | None:
                      (start, end))
 
 
-def renovation_counts(db: Database, start: str, end: str) -> dict | None:
+def renovation_counts(db: Database, start: str, end: str, until: str | None = None) -> dict | None:
     """Active: started before the end, not accepted (passed) or closed before the start;
-    accepted: acceptance passed in the period; refunds in the period, on time when by the due time."""
+    accepted: acceptance passed in the period; refunds in the period, on time when by the due time;
+    overdue: deposits whose refund was due before ``until`` (the period's end, or now for a period
+    still running) and not refunded by then."""
     if not has_table(db, "renovations"):
         return None
     row = db.one(
@@ -163,9 +171,12 @@ def renovation_counts(db: Database, start: str, end: str) -> dict | None:
                                        closed_at, :end) >= :start), 0),
              coalesce(sum(status IN ('passed', 'refunded', 'closed') AND accepted_at >= :start AND accepted_at < :end), 0),
              coalesce(sum(refunded_at >= :start AND refunded_at < :end), 0),
-             coalesce(sum(refunded_at >= :start AND refunded_at < :end AND refunded_at <= refund_due_at), 0)
-           FROM renovations""", {"start": start, "end": end})
-    return {"active": row[0], "accepted": row[1], "refunds": row[2], "refunds_on_time": row[3]}
+             coalesce(sum(refunded_at >= :start AND refunded_at < :end AND refunded_at <= refund_due_at), 0),
+             coalesce(sum(status IN ('passed', 'refunded', 'closed') AND refund_due_at < :until
+                          AND (refunded_at IS NULL OR refunded_at > :until)), 0)
+           FROM renovations""", {"start": start, "end": end, "until": min(until or end, end)})
+    return {"active": row[0], "accepted": row[1], "refunds": row[2], "refunds_on_time": row[3],
+            "refunds_overdue": row[4]}
 
 
 def fee_totals(db: Database, months: list[str]) -> dict | None:
