@@ -126,6 +126,7 @@ def test_staff_add_list_edit_deactivate(pmcs):
     assert [(s["code"], s["team"], s["active"]) for s in everyone][1] == ("S002", "security", 0)
     zh = pmcs.ok("--lang", "zh", "staff", "list", "--all").stdout
     assert "客服主管" in zh and "秩序/护卫" in zh
+    assert "工号" in zh and "房号" not in zh  # a staff code is not a unit
 
 
 def test_init_records_estate_and_db_check_and_backup(pmcs, tmp_path):

@@ -26,6 +26,7 @@ MESSAGES = {
     "enum.staff_role.staff": ("staff", "员工"),
     # field names (used in messages and table headers)
     "field.code": ("unit", "房号"),
+    "field.staff_code": ("code", "工号"),
     "field.unit": ("unit", "房号"),
     "field.building": ("building", "楼栋"),
     "field.entrance": ("entrance", "单元"),

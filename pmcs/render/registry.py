@@ -14,8 +14,10 @@ STAFF_LIST = ("code", "name", "team", "role", "phone", "active")
 _ENUMS = {"type": "unit_type", "status": "unit_status", "role": None, "team": "team"}
 
 
-def columns(keys) -> list[tuple[str, str]]:
-    return [(k, t(f"field.{k}")) for k in keys]
+def columns(keys, labels: dict | None = None) -> list[tuple[str, str]]:
+    """[(key, header)]; ``labels`` names another catalogue key for a header (a staff code is not a unit code)."""
+    labels = labels or {}
+    return [(k, t(labels.get(k, f"field.{k}"))) for k in keys]
 
 
 def shown(row: dict, fmt: str, *, reveal: bool = False, enums: dict | None = None) -> dict:
@@ -52,7 +54,7 @@ def list_people(rows, fmt, reveal):
 
 def list_staff(rows, fmt, reveal):
     emit_rows([shown(r, fmt, reveal=reveal, enums={"team": "team", "role": "staff_role"}) for r in rows],
-              columns(STAFF_LIST), fmt, footer=t("staff.count", count=len(rows)))
+              columns(STAFF_LIST, {"code": "field.staff_code"}), fmt, footer=t("staff.count", count=len(rows)))
 
 
 def show_unit(unit: dict, *, reveal: bool, fmt: str) -> None:
