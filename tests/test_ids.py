@@ -66,3 +66,19 @@ def test_masks():
     assert mask_id("11010519491231002X") == "110105********002X"
     assert mask_phone("0755-23456789").endswith("6789") and "2345" not in mask_phone("0755-23456789")
     assert mask_phone(None) == "" and mask_id("") == ""
+
+
+@pytest.mark.parametrize("ref, expected", [
+    ("TS-2026-0042", ("TS-2026-0042", None)),
+    (" ts-2026-42 ", ("TS-2026-0042", None)),
+    ("2026-0042", ("TS-2026-0042", None)),
+    ("42", (None, 42)),
+    ("BX-2026-0042", (None, None)),   # another kind's number
+    ("TS-0042x", (None, None)),
+    ("", (None, None)),
+    (None, (None, None)),
+])
+def test_numbers_said_on_the_phone(ref, expected):
+    from pmcs.core.ids import parse_numbered
+
+    assert parse_numbered(ref, "TS") == expected

@@ -75,3 +75,20 @@ def mask_id(num: str | None) -> str:
     if len(num) == 18:
         return num[:6] + "********" + num[-4:]
     return num[:2] + "*" * max(len(num) - 4, 0) + num[-2:]
+
+
+_NUMBERED = re.compile(r"^(?:(?P<prefix>[A-Z]{2})-)?(?:(?P<year>\d{4})-)?(?P<seq>\d{1,6})$")
+
+
+def parse_numbered(ref: str | None, prefix: str) -> tuple[str | None, int | None]:
+    """A number said on the phone → (full number, None) or (None, bare sequence).
+
+    ``TS-2026-0042`` or ``2026-0042`` → ("TS-2026-0042", None); ``42`` → (None, 42),
+    the latest year's; a wrong prefix or anything else → (None, None).
+    """
+    m = _NUMBERED.match((ref or "").strip().upper())
+    if not m or m.group("prefix") not in (None, prefix):
+        return None, None
+    if m.group("year"):
+        return f"{prefix}-{m.group('year')}-{int(m.group('seq')):04d}", None
+    return None, int(m.group("seq"))

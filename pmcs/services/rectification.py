@@ -6,11 +6,11 @@ key rectification.fix); after the fix the owner is revisited within 24 h
 """
 from __future__ import annotations
 
-import re
 
 from pmcs.clock import local_zone
 from pmcs.core import handover as rules
 from pmcs.core.fields import Field, clean_value, parse_date
+from pmcs.core.ids import parse_numbered
 from pmcs.core.reminders import DueItem
 from pmcs.errors import NotFound, UserError
 from pmcs.services.handover import staff_names, who
@@ -19,7 +19,6 @@ from pmcs.services.session import to_iso
 from pmcs.store import handover as q
 
 PREFIX = "ZG"
-_NUMBER = re.compile(r"^(?:ZG-)?(?:(?P<year>\d{4})-)?(?P<seq>\d{1,6})$")
 _TEXT = Field("text", max_len=500)
 _NOTE = Field("note", max_len=500)
 
@@ -32,13 +31,8 @@ def _context(s) -> dict:
 
 def get_defect(s, ref: str) -> dict:
     """By number (ZG-2026-0003, 2026-0003) or the bare number (3: the latest year's)."""
-    m = _NUMBER.match((ref or "").strip().upper())
-    row = None
-    if m:
-        if m.group("year"):
-            row = q.rect_by_number(s.db, f"{PREFIX}-{m.group('year')}-{int(m.group('seq')):04d}")
-        else:
-            row = q.rect_by_seq(s.db, int(m.group("seq")))
+    number, seq = parse_numbered(ref, PREFIX)
+    row = q.rect_by_number(s.db, number) if number else q.rect_by_seq(s.db, seq) if seq else None
     if row is None:
         raise NotFound("error.rect_not_found", hint="hint.rect_list", ref=ref)
     return row

@@ -8,12 +8,12 @@ without acceptance are due items in ``pmcs remind``.
 """
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from pmcs.clock import local_zone
 from pmcs.core import renovation as rules
 from pmcs.core.fields import Field, clean_value, parse_date
+from pmcs.core.ids import parse_numbered
 from pmcs.core.handover import label_of
 from pmcs.core.reminders import DueItem
 from pmcs.errors import NotAllowed, NotFound, UserError
@@ -24,20 +24,14 @@ from pmcs.store import renovation as q
 from pmcs.store.handover import unit_status as current_unit_status
 
 PREFIX = "RN"
-_NUMBER = re.compile(r"^(?:RN-)?(?:(?P<year>\d{4})-)?(?P<seq>\d{1,6})$")
 _NAME = Field("name", max_len=100)
 _NOTE = Field("note", max_len=500)
 
 
 def get_renovation(s, ref: str) -> dict:
     """By number (RN-2026-0007, 2026-0007) or the bare number (7: the latest year's)."""
-    m = _NUMBER.match((ref or "").strip().upper())
-    row = None
-    if m:
-        if m.group("year"):
-            row = q.by_number(s.db, f"{PREFIX}-{m.group('year')}-{int(m.group('seq')):04d}")
-        else:
-            row = q.by_seq(s.db, int(m.group("seq")))
+    number, seq = parse_numbered(ref, PREFIX)
+    row = q.by_number(s.db, number) if number else q.by_seq(s.db, seq) if seq else None
     if row is None:
         raise NotFound("error.renovation_not_found", hint="hint.renovation_list", ref=ref)
     return row
