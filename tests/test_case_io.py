@@ -211,6 +211,15 @@ def test_a_bad_row_changes_nothing_and_names_line_and_column(office, tmp_path):
     assert office.db.scalar("SELECT count(*) FROM events") == before
 
 
+def test_unknown_people_and_staff_are_named_once_per_column(office, tmp_path):
+    text = HEAD + ",3-2-1501,P09999,2026-03-01,S009,判定投诉性质,,,电话,工程维修,渗水,处理,,,\n"
+    with pytest.raises(ImportFailed) as e:
+        case_io.import_cases(office, write(tmp_path, text), kind="complaint")
+    msg = e.value.message()
+    assert "line 2, column person: person P09999 not found" in msg
+    assert "line 2, column acceptor: staff member S009 not found" in msg
+
+
 def test_dry_run_checks_and_writes_nothing(office, tmp_path):
     text = HEAD + ",3-2-1501,,2026-03-01,,判定投诉性质,,,电话,工程维修,渗水,处理,,,\n"
     result = case_io.import_cases(office, write(tmp_path, text), kind="complaint", dry_run=True)

@@ -222,3 +222,77 @@ def test_bare_number_and_full_number_find_the_same_case(office):
     assert svc.get_case(office, "complaint", "1")["id"] == case["id"]
     assert svc.get_case(office, "complaint", "ts-2026-0001")["id"] == case["id"]
     assert svc.get_case(office, "complaint", "2026-1")["id"] == case["id"]
+
+
+def test_after_a_reopening_the_reply_counts_from_the_reopening_plus_time_held(office):
+    wf = WORKFLOWS["complaint"]
+    case = reach(office, "complaint", "revisited")
+    office.clock.at += timedelta(days=2)  # reopened 2026-11-25 01:30Z
+    case = svc.advance(office, "complaint", case["number"], verdict="unsatisfied")
+    svc.hold(office, "complaint", case["number"], "等业主")
+    office.clock.at += timedelta(hours=3)
+    case = svc.resume(office, "complaint", case["number"])
+    while case["step"] != "replied":
+        case = svc.advance(office, "complaint", case["number"], **step_fields(wf, case["step"]))
+    assert case["due_at"] == "2026-11-26T04:30:00Z"  # 24 h + 3 h held after the reopening, not after the recording
+    # a closed case reopened by hand restarts its clock too
+    while case["step"] != CLOSED:
+        case = svc.advance(office, "complaint", case["number"], **step_fields(wf, case["step"]))
+    office.clock.at += timedelta(days=1)  # 2026-11-26 04:30Z
+    case = svc.reopen(office, "complaint", case["number"], "业主再次反映")
+    while case["step"] != "replied":
+        case = svc.advance(office, "complaint", case["number"], **step_fields(wf, case["step"]))
+    assert case["due_at"] == "2026-11-27T04:30:00Z"
+
+
+def test_list_puts_overdue_first_then_the_rest_by_due_time_with_held_cases_not_overdue(office):
+    held = new_case(office, "complaint")  # due 03:30Z, then on hold: its clock stopped
+    svc.hold(office, "complaint", held["number"], "等业主")
+    office.clock.at += timedelta(hours=1)
+    late = new_case(office, "complaint")  # due 04:30Z
+    office.clock.at += timedelta(hours=4)  # 06:30Z: `late` is overdue, `held` is not
+    fresh = new_case(office, "complaint")  # due 08:30Z
+    listed = [r["number"] for r in svc.list_cases(office, "complaint")]
+    assert listed == [late["number"], held["number"], fresh["number"]]
+    assert [r["number"] for r in svc.list_cases(office, "complaint", limit=1)] == [late["number"]]
+    assert [r["number"] for r in svc.list_cases(office, "complaint", limit=2)] == [late["number"], held["number"]]
+    assert [r["number"] for r in svc.list_cases(office, "complaint", overdue=True)] == [late["number"]]
+    every = [r["number"] for r in svc.list_cases(office, "complaint", state="all")]
+    assert every == listed
+
+
+def test_hold_and_resume_events_record_what_changed(office):
+    import json
+
+    case = new_case(office, "complaint")
+    svc.hold(office, "complaint", case["number"], "等业主")
+    office.clock.at += timedelta(hours=3)
+    svc.resume(office, "complaint", case["number"])
+    events = {r[0]: (json.loads(r[1]), json.loads(r[2])) for r in office.db.query(
+        "SELECT action, before, after FROM events WHERE ref = ? AND action IN ('hold', 'resume')", (case["number"],))}
+    assert events["hold"] == ({"status": "open"}, {"status": "on_hold", "reason": "等业主"})
+    assert events["resume"] == ({"status": "on_hold", "due_at": "2026-11-23T03:30:00Z", "held_seconds": 0},
+                                {"status": "open", "due_at": "2026-11-23T06:30:00Z", "held_seconds": 10800})
+
+
+def extra_moves():
+    for kind, wf in WORKFLOWS.items():
+        for name in sorted({a for _, a, _ in wf.actions}):
+            for st in wf.steps[1:]:
+                yield kind, st.code, name
+
+
+@pytest.mark.parametrize("kind,step,action", list(extra_moves()))
+def test_extra_moves_only_where_the_table_allows_them(office, kind, step, action):
+    wf = WORKFLOWS[kind]
+    case = reach(office, kind, step)
+    call = {"reassign": lambda: svc.reassign(office, case["number"], "王芳"),
+            "return": lambda: svc.return_order(office, case["number"], "需要专业厂家")}[action]
+    target = {(s, a): t for s, a, t in wf.actions}.get((step, action))
+    if target is None:
+        before = svc.get_case(office, kind, case["number"])
+        with pytest.raises(NotAllowed):
+            call()
+        assert svc.get_case(office, kind, case["number"]) == before
+    else:
+        assert call()["step"] == target

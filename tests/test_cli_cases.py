@@ -100,11 +100,24 @@ def test_skipping_a_step_exits_4_naming_the_next_step_and_what_it_needs(office):
     before = office.dump()
     skipped = office("complaint", "advance", number, "--cause", "管道老化")
     assert skipped.exit_code == 4
-    assert "'classified'" in skipped.stderr and "nature, severity" in skipped.stderr
+    assert "'classified'" in skipped.stderr and "needs --nature, --severity" in skipped.stderr
     assert "'investigated'" in skipped.stderr  # where --cause belongs
     missing = office("complaint", "advance", number, "--nature", "valid")
     assert missing.exit_code == 4 and "step 'classified' needs --severity" in missing.stderr
     assert office.dump() == before
+
+
+def test_refusals_in_chinese_name_the_step_by_its_label_and_keep_the_option_names(office):
+    number = add_complaint(office)
+    skipped = office("--lang", "zh", "complaint", "advance", number, "--cause", "管道老化")
+    assert skipped.exit_code == 4
+    assert "判定投诉性质 (classified)" in skipped.stderr and "--nature, --severity" in skipped.stderr
+    assert "--cause 属于步骤“调查分析原因 (investigated)”" in skipped.stderr
+    new = office("--lang", "zh", "complaint", "add", "--unit", "3-2-1502", "--channel", "phone")
+    assert new.exit_code == 1 and "新的投诉记录需要 --category" in new.stderr
+    office.ok("complaint", "hold", number, "--reason", "等业主")
+    held = office("--lang", "zh", "complaint", "advance", number, "--nature", "valid", "--severity", "general")
+    assert held.exit_code == 4 and "状态为 暂停" in held.stderr
 
 
 def test_a_major_complaint_cannot_leave_investigated_without_onsite_note_and_measures(office):
@@ -197,6 +210,8 @@ def test_list_refuses_unknown_filters_with_one_line(cases, office):
     assert office("complaint", "list", "--unit", "9-9-999").exit_code == 3
     assert office("complaint", "list", "--category", "nothing").exit_code == 1
     assert office("complaint", "list", "--state", "maybe").exit_code == 2
+    both = office("complaint", "list", "--overdue", "--closed")
+    assert both.exit_code == 2 and "--closed" in both.stderr
 
 
 # hold, resume, cancel, reopen --------------------------------------------------------
@@ -321,3 +336,37 @@ def test_a_deadline_in_an_unknown_year_warns_once(office, monkeypatch):
     at(monkeypatch, "2026-11-23T09:00")
     quiet = office.ok(*ADD, "--unit", "3-2-1502", "--category", "fees")
     assert quiet.stderr == ""
+
+
+def test_add_on_a_terminal_asks_for_what_is_missing_and_again_for_a_bad_choice(office, monkeypatch):
+    monkeypatch.setattr("pmcs.cli.cases._interactive", lambda: True)
+    out = office.ok("complaint", "add", input="3-2-1502\nphne\nphone\n物业收费\n电梯坏了\n尽快修好\n")
+    assert "TS-2026-0001 recorded" in out.stdout and "phne" in out.stderr
+    case = as_json(office.ok("complaint", "show", "1", "--format", "json"))
+    assert (case["unit"], case["channel"], case["category"], case["values"]["remedy"]) == (
+        "3-2-1502", "phone", "fees", "尽快修好")
+    # praise needs the staff praised: asked once the type says it is praise
+    office.ok("request", "add", "--unit", "3-2-1502", "--description", "保安很负责", input="praise\n刘工\n")
+    assert as_json(office.ok("request", "show", "1", "--format", "json"))["values"]["praised"] == "S002"
+
+
+def test_show_on_a_narrow_terminal_puts_the_details_below_the_timeline(office, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    number = add_complaint(office)
+    advance_to(office, number, "assigned")
+    lines = office.ok("complaint", "show", number).stdout.splitlines()
+    row = next(line for line in lines if line.startswith("│ investigated"))
+    assert "11-23 09:30" in row  # times stay on one line
+    assert any(line.startswith("investigated") and "cause: 管道老化" in line for line in lines)
+
+
+def test_a_7wd_step_deadline_crosses_national_day_and_sla_changes_touch_new_steps_only(office, monkeypatch):
+    office.ok("config", "sla", "set", "complaint.classified", "7wd")
+    at(monkeypatch, "2025-09-30T15:20")
+    out = office.ok(*ADD, "--unit", "3-2-1502", "--category", "fees").stdout
+    assert out == "TS-2025-0001 recorded; next: classified, due 2025-10-16 15:20.\n"  # the calendar says the same
+    assert office.ok("calendar", "workdays", "2025-09-30", "7").stdout == "2025-10-16\n"
+    office.ok("config", "sla", "set", "complaint.classified", "1h")
+    assert as_json(office.ok("complaint", "show", "TS-2025-0001", "--format", "json"))["due_at"] == "2025-10-16T07:20:00Z"
+    out = office.ok(*ADD, "--unit", "3-2-1501", "--category", "fees").stdout
+    assert out == "TS-2025-0002 recorded; next: classified, due 2025-09-30 16:20.\n"

@@ -126,3 +126,25 @@ def test_force_adds_another_year_with_new_numbers(tmp_path):
     assert count(s, "SELECT count(*) FROM cases") == 2 * before
     assert count(s, "SELECT count(DISTINCT number) FROM cases") == 2 * before
     s.close()
+
+
+def test_a_reopened_complaint_s_reply_counts_from_the_reopening(demo):
+    checked = 0
+    for (case_id,) in demo.db.query("SELECT id FROM cases WHERE kind = 'complaint' AND reopen_count > 0"):
+        steps = demo.db.query("SELECT step, started_at, due_at FROM case_steps WHERE case_id = ? ORDER BY id", (case_id,))
+        restart = None
+        for before, row in zip(steps, steps[1:]):
+            if before["step"] == "revisited" and row["step"] == "investigated":
+                restart = from_iso(row["started_at"])
+            elif restart and row["step"] == "replied":
+                assert from_iso(row["due_at"]) >= restart + timedelta(hours=4), case_id  # major: 4 h, else 24 h
+                checked += 1
+    assert checked >= 3
+
+
+def test_demo_hold_events_look_like_the_engine_s(demo):
+    resumes = [(json.loads(b), json.loads(a)) for b, a in demo.db.query(
+        "SELECT before, after FROM events WHERE entity = 'case' AND action = 'resume'")]
+    assert resumes and all(a["held_seconds"] > b["held_seconds"] and a["status"] == "open" for b, a in resumes)
+    for b, a in demo.db.query("SELECT before, after FROM events WHERE entity = 'case' AND action = 'cancel'"):
+        assert json.loads(b)["status"] in ("open", "on_hold") and json.loads(a)["status"] == "cancelled"

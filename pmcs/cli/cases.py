@@ -10,6 +10,7 @@ import typer
 
 from pmcs.cli.common import (DryRunOpt, EncodingOpt, FileArg, FormatOpt, IncludePiiOpt, LimitOpt, OutputOpt,
                              check_format, done, session)
+from pmcs.core.cases import step_name
 from pmcs.core.workflow import WORKFLOWS
 from pmcs.i18n import t
 from pmcs.services import cases as svc
@@ -39,7 +40,7 @@ def steps_help(wf) -> str:
         opt = " ".join("[--" + f.replace("_", "-") + "]" for f in st.optional)
         cond = "; ".join(f"{t('case.if')} {f}={v}: " + " ".join("--" + m.replace("_", "-") for m in more)
                          for f, v, more in st.when)
-        lines.append(f"{t(f'step.{wf.kind}.{st.code}')} ({st.code}): {need} {opt} {cond}".rstrip())
+        lines.append(f"{step_name(wf, st.code)}: {need} {opt} {cond}".rstrip())
     return "\n\n".join(lines)
 
 
@@ -109,6 +110,10 @@ def make_app(kind: str) -> typer.Typer:
 
         fmt = check_format(format)
         chosen = {True: "open", False: "closed", None: state}[open_]
+        if overdue and chosen == "closed":
+            from pmcs.errors import UsageError
+
+            raise UsageError("error.case_overdue_closed")
         rows = svc.list_cases(session(), kind, step=step, state=_state(chosen), overdue=overdue, unit=unit,
                               category=category, acceptor=acceptor, handler=handler, since=since, repeat=repeat,
                               limit=limit)
@@ -179,16 +184,30 @@ def _state(value: str) -> str:
     return value
 
 
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
 def _prompt_missing(wf, kw: dict) -> dict:
-    """On a terminal, ask for what is missing; off a terminal the service refuses it."""
-    if not sys.stdin.isatty():
+    """On a terminal, ask for what is missing (again if a choice is not one of the choices);
+    off a terminal the service refuses it."""
+    if not _interactive():
         return kw
+    from pmcs.core.fields import clean_value
+    from pmcs.errors import PmcsError
+
     first = wf.steps[0]
     if not kw.get("unit") and not kw.get("person"):
-        kw["unit"] = typer.prompt(t("opt.unit"), default="", show_default=False) or None
-    for name in first.requires:
-        while not kw.get(name):
-            kw[name] = typer.prompt(t(f"cfield.{name}"))
+        kw["unit"] = typer.prompt(t("opt.unit").rstrip("."), default="", show_default=False) or None
+    while missing := [f for f in wf.required(first.code, kw) if not kw.get(f)]:
+        name = missing[0]  # asked one at a time: an answer (a praise) may need more (the staff praised)
+        answer = typer.prompt(t(f"cfield.{name}"))
+        try:
+            clean_value(wf.fields[name], answer)
+        except PmcsError as e:
+            typer.echo(f"{t('error.prefix')}: {e.message()}", err=True)
+            continue
+        kw[name] = answer
     return kw
 
 

@@ -26,8 +26,10 @@ def status_after(case: dict, action: str) -> str:
     status = case["status"]
     target = STATUS_MOVES.get((status, action))
     if target is None:
+        from pmcs.i18n import t
+
         raise NotAllowed(f"error.case_{action}_refused" if action in ("resume", "reopen") else "error.case_not_open",
-                         ref=case["number"], status=status, action=action)
+                         ref=case["number"], status=t(f"status.{status}"), action=action)
     return target
 
 
@@ -47,19 +49,39 @@ def plan_advance(wf: Workflow, case: dict, given: dict) -> Plan:
     allowed = wf.allowed(current)
     stray = [f for f in given if given[f] not in (None, "") and f not in allowed]
     if stray:
-        owner = wf.owner_of(stray[0])
-        raise NotAllowed("error.field_not_now", ref=case["number"], field=stray[0], step=current,
-                         owner=owner or "-", needs=", ".join(wf.required(current, case["values"])) or "-")
+        raise not_now(wf, case["number"], stray[0], current, case["values"])
     values = clean_fields(wf, given)
     merged = case["values"] | values
     missing = [f for f in wf.required(current, merged) if merged.get(f) in (None, "")]
     if missing:
-        raise NotAllowed("error.step_needs", ref=case["number"], step=current, fields=", ".join("--" + f.replace("_", "-") for f in missing))
+        raise NotAllowed("error.step_needs", ref=case["number"], step=current, at=step_name(wf, current),
+                         fields=options(missing))
     for step, fname, value, target in wf.branches:
         if step == current and values.get(fname) == value:
             return Plan(target, values, reopened=True, extra={"kept": fname})
     nxt = wf.next_step(current)
     return Plan(nxt, values, status="closed" if nxt == CLOSED else "open")
+
+
+def options(fields) -> str:
+    """Field names as the options that give them: --onsite-note, --emergency-measures."""
+    return ", ".join("--" + f.replace("_", "-") for f in fields) or "-"
+
+
+def step_name(wf: Workflow, code: str) -> str:
+    """A step as the clerk reads it: its label, with the code the options speak of when they differ."""
+    from pmcs.i18n import t
+
+    label = t(f"step.{wf.kind}.{code}")
+    return code if label == code else f"{label} ({code})"
+
+
+def not_now(wf: Workflow, ref: str, field: str, step: str, values: dict) -> NotAllowed:
+    """A field given at the wrong step: name the step, what it needs, and where the field belongs."""
+    owner = wf.owner_of(field)
+    return NotAllowed("error.field_not_now", ref=ref, step=step, owner=owner or "-", option=options([field]),
+                      at=step_name(wf, step), belongs=step_name(wf, owner) if owner else "-",
+                      needs=options(wf.required(step, values)))
 
 
 def fields_from(wf: Workflow, step_code: str) -> set[str]:
@@ -75,7 +97,9 @@ def fields_from(wf: Workflow, step_code: str) -> set[str]:
 
 def anchor_time(anchor: str, case: dict, start: datetime, tz) -> datetime:
     """Where a step's deadline counts from."""
-    if anchor == "recorded":
+    if anchor == "recorded":  # from the recording, or from the last reopening: the clock restarts
+        if case.get("clock_from"):
+            return _parse(case["clock_from"]) + timedelta(seconds=case.get("clock_held") or 0)
         return _parse(case["recorded_at"]) + timedelta(seconds=case.get("held_seconds") or 0)
     if anchor == "promise_or_reply":
         values = case["values"]
@@ -101,6 +125,25 @@ def due_at(wf: Workflow, step_code: str, case: dict, start: datetime, *, sla_tab
     variant = case["values"].get(wf.variant) if wf.variant else None
     duration = lookup(sla_table, st.sla, variant or "default")
     return add(anchor_time(st.anchor, case, start, tz), duration, calendar, tz)
+
+
+def restart_steps(wf: Workflow) -> set[str]:
+    """The steps a reopening goes back to: the latest start of one of them restarts the case's clock."""
+    return {target for *_, target in wf.branches} | ({wf.reopen_to} if wf.reopen_to else set())
+
+
+def held_since(marks, since: str) -> int:
+    """Seconds on hold after ``since``, from the case's (at, action) hold/resume events in order."""
+    held, start = 0, None
+    for at, action in marks:
+        if at < since:
+            continue
+        if action == "hold":
+            start = at
+        elif action == "resume" and start is not None:
+            held += int((_parse(at) - _parse(start)).total_seconds())
+            start = None
+    return held
 
 
 def parse_local(text: str, tz) -> datetime:

@@ -109,12 +109,16 @@ class _Case:
         self.steps = [{"step": first, "started_at": iso(t0), "done_at": iso(t0), "actor": self.actor,
                        "fields": dict(values)}]
         self.events, self.last, self.reopened = [], t0, False
+        self.clock = None  # [restart iso, seconds held since] once reopened: the clock restarts
         self._start(self.wf.next_step(first), t0)
         self.events.append((iso(t0), self.actor, "create", None,
                             {"step": self.step, "due_at": self._due_iso(), "acceptor": acceptor["code"], **values}))
 
     def _case(self) -> dict:
-        return {"values": self.values, "recorded_at": self.row["recorded_at"], "held_seconds": self.held}
+        case = {"values": self.values, "recorded_at": self.row["recorded_at"], "held_seconds": self.held}
+        if self.clock:
+            case |= {"clock_from": self.clock[0], "clock_held": self.clock[1]}
+        return case
 
     def _start(self, step: str, at: datetime, at_iso: str | None = None) -> None:
         self.step, self.start = step, at
@@ -145,6 +149,7 @@ class _Case:
                 self._clear_from(to, keep=name)
                 self.row["reopen_count"] += 1
                 self.reopened = True
+                self.clock = [when, 0]
         self._start(target, at, when)
         if target == CLOSED:
             self.row |= {"status": "closed", "closed_at": when}
@@ -159,25 +164,30 @@ class _Case:
 
     def hold(self, at: datetime, reason: str) -> None:
         self.row |= {"status": "on_hold", "hold_since": iso(at), "hold_reason": reason}
-        self.events.append((iso(at), self.actor, "hold", {"status": "open", "step": self.step},
-                            {"status": "on_hold", "reason": reason}))
+        self.events.append((iso(at), self.actor, "hold", {"status": "open"}, {"status": "on_hold", "reason": reason}))
         self.last = at
 
     def resume(self, at: datetime) -> None:
         seconds = int((at - datetime.fromisoformat(self.row["hold_since"].replace("Z", "+00:00"))).total_seconds())
+        before = {"status": "on_hold", "due_at": self._due_iso(), "held_seconds": self.held}
         self.held += seconds
+        if self.clock:
+            self.clock[1] += seconds
         self._set_due(self.due + timedelta(seconds=seconds) if self.due else None)
         self.open["due_at"] = self._due_iso()
         self.row |= {"status": "open", "hold_since": None}
-        self.events.append((iso(at), self.actor, "resume", {"status": "on_hold", "step": self.step},
-                            {"status": "open"}))
+        after = {"status": "open", "due_at": self._due_iso(), "held_seconds": self.held}
+        if before["due_at"] == after["due_at"]:
+            del before["due_at"], after["due_at"]
+        self.events.append((iso(at), self.actor, "resume", before, after))
         self.last = at
 
     def cancel(self, at: datetime, reason: str) -> None:
         self._close_step(at, {"cancelled": True}, reason)
+        before = {"status": self.row["status"], "due_at": self._due_iso()}
         self.row |= {"status": "cancelled", "closed_at": iso(at), "cancel_reason": reason, "hold_since": None}
-        self.events.append((iso(at), self.actor, "cancel", {"status": "open", "step": self.step},
-                            {"status": "cancelled", "reason": reason}))
+        self.events.append((iso(at), self.actor, "cancel", before,
+                            {"status": "cancelled", "due_at": None, "reason": reason}))
         self._set_due(None)
 
     def reassign(self, at: datetime, handler: str) -> None:

@@ -125,9 +125,14 @@ def show_case(case: dict, fmt: str, now_iso: str) -> None:
     key_values(f"{case['number']}", pairs)
     from rich.table import Table
 
+    # on a narrow terminal the details go below the table, one line per step, instead of a
+    # column squeezed to a few characters
+    wide = console().width >= 110
     table = Table(title=t("case.timeline"), title_justify="left", header_style="bold")
-    for key in ("step", "started", "due", "done", "who", "late", "details"):
-        table.add_column(t(f"col.{key}"), overflow="fold")
+    keys = ("step", "started", "due", "done", "who", "late") + (("details",) if wide else ())
+    for key in keys:
+        table.add_column(t(f"col.{key}"), overflow="fold", no_wrap=key != "details")
+    below = []
     for st in case["steps"]:
         end = st["done_at"] or now_iso
         late = overdue_text(st["due_at"], end) if st["due_at"] else ""
@@ -135,9 +140,15 @@ def show_case(case: dict, fmt: str, now_iso: str) -> None:
                             if k not in ("description", "remedy", "channel", "category", "note") and x not in (None, ""))
         if st["note"]:
             details = (details + "; " if details else "") + st["note"]
-        table.add_row(t(f"step.{kind}.{st['step']}"), short_time(st["started_at"]), short_time(st["due_at"]),
-                      short_time(st["done_at"]), st["actor"] or "", late, details, style="red" if late else None)
+        name = t(f"step.{kind}.{st['step']}")
+        cells = [name, short_time(st["started_at"]), short_time(st["due_at"]), short_time(st["done_at"]),
+                 st["actor"] or "", late] + ([details] if wide else [])
+        table.add_row(*cells, style="red" if late else None)
+        if details and not wide:
+            below.append((name, details))
     console().print(table)
+    if below:
+        key_values(t("col.details"), below)
 
 
 def _value(name: str, value) -> str:

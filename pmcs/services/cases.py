@@ -47,8 +47,19 @@ def _context(s):
 
 
 def _due(s, wf, step: str, case: dict, start: datetime, ctx) -> str | None:
+    if step != CLOSED and wf.step(step).anchor == "recorded" and case.get("reopen_count"):
+        case = case | _clock(s, wf, case)
     due = rules.due_at(wf, step, case, start, **ctx)
     return to_iso(due) if due else None
+
+
+def _clock(s, wf, case: dict) -> dict:
+    """A reopened case's clock restarts at the reopening: steps counted 'from the recording'
+    (the reply) count from then, plus the time held since."""
+    since = q.last_step_start(s.db, case["id"], rules.restart_steps(wf))
+    if not since:
+        return {}
+    return {"clock_from": since, "clock_held": rules.held_since(q.hold_marks(s.db, case["number"], since), since)}
 
 
 def _staff_code(s, ref: str) -> str:
@@ -104,16 +115,15 @@ def add_case(s, kind: str, *, unit=None, person=None, **fields) -> dict:
     given = {k: v for k, v in fields.items() if v not in (None, "")}
     stray = [k for k in given if k not in wf.allowed(first.code)]
     if stray:
-        from pmcs.errors import NotAllowed
-
-        raise NotAllowed("error.field_not_now", ref=kind, field=stray[0], step=first.code,
-                         owner=wf.owner_of(stray[0]) or "-", needs=", ".join(first.requires))
+        raise rules.not_now(wf, kind, stray[0], first.code, given)
     values = rules.clean_fields(wf, given)
     missing = [f for f in wf.required(first.code, values) if f not in values]
     if not unit and not person:
         missing.insert(0, "unit")
     if missing:
-        raise UserError("error.case_needs", kind=kind, fields=", ".join("--" + f.replace("_", "-") for f in missing))
+        from pmcs.i18n import t
+
+        raise UserError("error.case_needs", kind=kind, noun=t(f"kind.{kind}"), fields=rules.options(missing))
     ctx = _context(s)
     with s.write():
         values = _resolve_refs(s, wf, values)
@@ -241,8 +251,12 @@ def _status_move(s, kind, ref, action, reason=None) -> dict:
             changes |= {"step": target, "closed_at": None, "due_at": due, "values": values,
                         "reopen_count": case["reopen_count"] + 1} | {k: values.get(k) for k in MIRRORED}
         q.update_case(s.db, case["id"], changes)
-        s.record("case", case["number"], action, {"status": case["status"], "step": case["step"]},
-                 {"status": status, "reason": reason} if reason else {"status": status})
+        now_row = q.case_by_number(s.db, case["number"])  # resume pushed the deadline by the time held
+        before, after = {"status": case["status"]}, {"status": status}
+        for key in ("step", "due_at", "held_seconds"):
+            if now_row[key] != case[key]:
+                before[key], after[key] = case[key], now_row[key]
+        s.record("case", case["number"], action, before, after | ({"reason": reason} if reason else {}))
     return get_case(s, kind, case["number"])
 
 
@@ -257,7 +271,7 @@ def show_case(s, kind: str, ref: str) -> dict:
     case["category_label"] = category_labels(s).get(case["category"])
     case["steps"] = q.steps_of(s.db, case["id"])
     if case["repeat_of"]:
-        case["repeat_number"] = s.db.scalar("SELECT number FROM cases WHERE id = ?", (case["repeat_of"],))
+        case["repeat_number"] = q.number_of(s.db, case["repeat_of"])
     return case
 
 

@@ -165,13 +165,25 @@ def list_cases(db: Database, kind: str, *, now: str, state: str = "open", step=N
         params.append(since)
     if repeat:
         where.append("c.repeat_of IS NOT NULL")
-    order = "c.due_at IS NULL, c.due_at, c.id" if state != "closed" else "c.closed_at DESC, c.id DESC"
     if overdue:  # no NULL due times: the open-cases index gives this order, and LIMIT stops early
-        order = "c.due_at, c.id"
+        return _select(db, where, params, "c.due_at, c.id", limit)
+    if state == "closed":
+        return _select(db, where, params, "c.closed_at DESC, c.id DESC", limit)
+    # overdue first (by due time), then the rest by due time: on-hold cases are not overdue,
+    # their clock stopped. The overdue part reads the open-cases index in due order; LIMIT stops both.
+    late = ["c.closed_at IS NULL", "c.status = 'open'", "c.due_at < ?"]
+    first = _select(db, where + late, params + [now], "c.due_at, c.id", limit)
+    if limit and len(first) >= limit:
+        return first
+    rest = where + ["NOT (c.closed_at IS NULL AND c.status = 'open' AND coalesce(c.due_at < ?, 0))"]
+    return first + _select(db, rest, params + [now], "c.due_at IS NULL, c.due_at, c.id", limit - len(first) if limit else 0)
+
+
+def _select(db: Database, where: list[str], params: list, order: str, limit: int) -> list[dict]:
     sql = CASE_SELECT + " WHERE " + " AND ".join(where) + " ORDER BY " + order
     if limit:
         sql += " LIMIT ?"
-        params.append(limit)
+        params = params + [limit]
     return [_case(r) for r in db.query(sql, params)]
 
 
@@ -323,3 +335,25 @@ def demo_units(db: Database) -> list[dict]:
         if r["person_id"] is not None and r["person_id"] not in unit["people"]:
             unit["people"].append(r["person_id"])
     return list(units.values())
+
+
+# the case engine's smaller reads ---------------------------------------------------
+def number_of(db: Database, case_id: int) -> str | None:
+    return db.scalar("SELECT number FROM cases WHERE id = ?", (case_id,))
+
+
+def last_step_start(db: Database, case_id: int, steps) -> str | None:
+    """When the latest of these steps started (a reopening's restart of the clock)."""
+    steps = sorted(steps)
+    if not steps:
+        return None
+    marks = ", ".join("?" * len(steps))
+    return db.scalar(f"SELECT started_at FROM case_steps WHERE case_id = ? AND step IN ({marks}) "
+                     "ORDER BY id DESC LIMIT 1", (case_id, *steps))
+
+
+def hold_marks(db: Database, number: str, since: str) -> list[tuple[str, str]]:
+    """(at, action) of the case's hold and resume events since ``since``, in order."""
+    return [(r[0], r[1]) for r in db.query(
+        "SELECT at, action FROM events WHERE ref = ? AND entity = 'case' AND action IN ('hold', 'resume') "
+        "AND at >= ? ORDER BY id", (number, since))]
