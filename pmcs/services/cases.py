@@ -5,18 +5,17 @@ times); SQL from store/cases.py. Every change is one transaction with events.
 """
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 
 from pmcs.clock import local_zone
 from pmcs.core import cases as rules
+from pmcs.core.ids import parse_numbered
 from pmcs.core.workflow import CLOSED, WORKFLOWS
 from pmcs.errors import NotFound, UserError
 from pmcs.services.session import from_iso, to_iso
 from pmcs.store import cases as q
 
 MIRRORED = ("channel", "category", "severity", "nature", "urgency", "verdict", "type", "handler")
-_NUMBER = re.compile(r"^(?:(?P<prefix>[A-Za-z]{2})-)?(?:(?P<year>\d{4})-)?(?P<seq>\d{1,6})$")
 
 
 def workflow(kind: str):
@@ -25,15 +24,8 @@ def workflow(kind: str):
 
 def get_case(s, kind: str, ref: str) -> dict:
     """By number (TS-2026-0042, 2026-0042) or the bare number (42: the latest year's)."""
-    wf = workflow(kind)
-    text = (ref or "").strip().upper()
-    m = _NUMBER.match(text)
-    case = None
-    if m and (m.group("prefix") in (None, wf.prefix)):
-        if m.group("year"):
-            case = q.case_by_number(s.db, f"{wf.prefix}-{m.group('year')}-{int(m.group('seq')):04d}")
-        else:
-            case = q.case_by_seq(s.db, kind, int(m.group("seq")))
+    number, seq = parse_numbered(ref, workflow(kind).prefix)
+    case = q.case_by_number(s.db, number) if number else q.case_by_seq(s.db, kind, seq) if seq else None
     if case is None or case["kind"] != kind:
         raise NotFound("error.case_not_found", hint=f"hint.{kind}_list", ref=ref)
     return case
