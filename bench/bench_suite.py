@@ -2,7 +2,8 @@
 """The issue-8 benchmark suite: pmcs on a large office against Taskwarrior and
 the sqlite3 shell. Run by hand (not a test); figures go to docs/performance.md.
 
-    python bench/gen_cases.py bench/out/cases.db          # once: 1,000,000 cases (a few minutes)
+    python bench/gen_cases.py bench/out/cases.db          # once: 1,000,000 cases, surveys, handovers,
+                                                          # renovations (about 5 minutes)
     apt-get update && apt-get install -y taskwarrior sqlite3   # the peers (this script installs nothing)
     python bench/bench_suite.py --db bench/out/cases.db [--runs 11] [--json bench/out/suite.json]
         [--skip-task] [--skip-import] [--skip-memory] [--import-rows 100000] [--memory-rows 1000000]

@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Generate a large office database for the case benchmarks (DESIGN §4 scale).
 
-    python bench/gen_cases.py bench/out/cases.db [--cases 1000000] [--seed 1] [--events]
+    python bench/gen_cases.py bench/out/cases.db [--cases 1000000] [--seed 1] [--events] [--no-extras]
 
 20,000 units, 100,000 people (five per unit), 60 staff and 1,000,000 cases
 over the five years before --now (default 2026-11-23 09:30 +08:00): 15 %
 complaints, 75 % repairs, 10 % requests, in every state — closed (most),
 cancelled, open at every step (the last two weeks' cases, and ~1.5 % "stuck"
 ones that are long overdue), on hold — with one step row per finished step plus
-the running one, as the engine writes them. Deterministic for a seed.
+the running one, as the engine writes them. Then bench/gen_extras.py adds 50
+surveys, 20,000 handovers and 5,000 renovations (unless --no-extras).
+Deterministic for a seed.
 
 Speed: the schema comes from pmcs (open_db runs the migrations); then plain
 sqlite3 with ``PRAGMA synchronous=OFF`` (this generator only: a crash just
@@ -203,6 +205,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--now", default="2026-11-23T09:30:00+08:00", help="the clock the cases are relative to")
     ap.add_argument("--events", action="store_true", help="also write one event per step (slower, bigger)")
+    ap.add_argument("--no-extras", action="store_true", help="leave out surveys, handovers and renovations")
     args = ap.parse_args()
     path = Path(args.db)
     if path.exists():
@@ -244,6 +247,11 @@ def main() -> None:
         next_id += count
     db.execute("COMMIT")  # no ANALYZE: pmcs does not run it either, so plans are measured as users get them
     db.close()
+    if not args.no_extras:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from gen_extras import add_extras
+
+        print("\n" + add_extras(path, args.seed), file=sys.stderr)
     took = time.perf_counter() - t_start
     print(f"\r{done:,} cases, {args.units:,} units, {args.people:,} people in {took:.0f} s -> {path} "
           f"({path.stat().st_size / 2**20:.0f} MiB)", file=sys.stderr)

@@ -138,3 +138,49 @@ def test_two_processes_creating_the_same_new_database_both_succeed(tmp_path):
     db = open_db(path)
     assert db.scalar("SELECT count(*) FROM _sqlite_migrations") == len(known_names())
     db.close()
+
+
+# query plans on the hot paths (docs/performance.md): each must find its rows through an
+# index, never by scanning the 1,000,000 cases or 5,000,000 steps of a large office
+def _plan(db, sql: str, params=()) -> str:
+    return " | ".join(r[3] for r in db.query("EXPLAIN QUERY PLAN " + sql, params))
+
+
+def test_open_work_is_read_from_the_covering_open_work_index(db_path):
+    from pmcs.store import office
+
+    db = open_db(db_path)
+    calls = []
+    real_query = db.query
+
+    def spy(sql, params=()):
+        calls.append((sql, params))
+        return real_query(sql, params)
+
+    db.query = spy
+    office.due_open_steps(db, "2026-11-30T00:00:00Z")
+    office.open_by_step(db)
+    db.query = real_query
+    plans = [_plan(db, sql, params) for sql, params in calls]
+    assert "COVERING INDEX idx_cases_open_work" in plans[0], plans[0]
+    assert "COVERING INDEX idx_cases_open_work" in plans[1], plans[1]
+
+
+def test_the_weeks_counts_search_indexes_instead_of_scanning(db_path):
+    from pmcs.store import office
+
+    db = open_db(db_path)
+    calls = []
+    real_one = db.one
+
+    def spy(sql, params=()):
+        calls.append((sql, params))
+        return real_one(sql, params)
+
+    db.one = spy
+    counts = office.week_counts(db, "2026-11-22T16:00:00Z")
+    db.one = real_one
+    assert counts == {"new": 0, "closed": 0, "steps_done": 0, "on_time": 0}
+    for sql, params in calls:
+        plan = _plan(db, sql, params).replace("SCAN CONSTANT ROW", "")
+        assert "SCAN" not in plan and "INDEX" in plan, plan

@@ -5,16 +5,14 @@ error handling live in ``pmcs.cli.app``.
 """
 from __future__ import annotations
 
-from pmcs.cli import admin, remind
 from pmcs.cli.app import app, lazy
-from pmcs.i18n import t
 
-app.command("init", help=t("cmd.init"))(admin.init)
-app.command("demo", help=t("cmd.demo"))(admin.demo)
-app.command("today", help=t("cmd.today"))(remind.today)
-app.command("remind", help=t("cmd.remind"))(remind.remind)
-app.command("history", help=t("cmd.history"))(admin.history)
-# nouns: imported only when used (start-up time); the help line comes from the catalogue
+# commands and nouns: imported only when used (start-up time); the help line comes from the catalogue
+lazy("init", "pmcs.cli.admin:init", "cmd.init", command=True)
+lazy("demo", "pmcs.cli.admin:demo", "cmd.demo", command=True)
+lazy("today", "pmcs.cli.remind:today", "cmd.today", command=True)
+lazy("remind", "pmcs.cli.remind:remind", "cmd.remind", command=True)
+lazy("history", "pmcs.cli.admin:history", "cmd.history", command=True)
 lazy("complaint", "pmcs.cli.cases:make_app:complaint", "cmd.complaint")
 lazy("repair", "pmcs.cli.cases:make_app:repair", "cmd.repair")
 lazy("request", "pmcs.cli.cases:make_app:request", "cmd.request")

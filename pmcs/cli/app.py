@@ -23,31 +23,85 @@ def _click_exception_types():
 
 
 LAZY: dict[str, tuple[str, str]] = {}  # noun -> ("module:attribute[:argument]", catalogue key of its help)
+LAZY_COMMANDS: set[str] = set()  # the ones that are a single command, not a noun
 _loaded: dict = {}
 
 
-def lazy(name: str, target: str, help_key: str) -> None:
+def lazy(name: str, target: str, help_key: str, *, command: bool = False) -> None:
     """Register a noun whose module is imported only when that noun is used.
 
     Start-up time is the clerk's (and cron's) every keystroke: building every
     sub-app's options for each command cost ~60 ms. ``pmcs --help`` lists the
-    nouns from the catalogue without importing them.
+    nouns from the catalogue without importing them. With ``command=True`` the
+    target is a plain function (``pmcs.cli.remind:today``) made a single command
+    the same way: Typer reads each command's signature when the app is built.
     """
     LAZY[name] = (target, help_key)
+    if command:
+        LAZY_COMMANDS.add(name)
 
 
 def _load(name: str):
+    """The noun's group, or, for a plain function (``today``, ``remind`` …), its one command."""
     if name not in _loaded:
         import importlib
 
         module, attr, *arg = LAZY[name][0].split(":")
         obj = getattr(importlib.import_module(module), attr)
-        sub = obj(*arg) if arg else obj
-        sub.rich_markup_mode = None  # plain help: Rich is not imported for --help
-        group = typer.main.get_group(sub)
-        group.name = name
-        _loaded[name] = group
+        if name not in LAZY_COMMANDS:
+            sub = obj(*arg) if arg else obj
+            sub.rich_markup_mode = None  # plain help: Rich is not imported for --help
+            cmd = _group_building_commands_on_use(sub)
+        else:
+            one = typer.Typer(rich_markup_mode=None, add_completion=False)
+            one.command(name, help=t(LAZY[name][1]))(obj)
+            cmd = typer.main.get_command(one)
+        cmd.name = name
+        _loaded[name] = cmd
     return _loaded[name]
+
+
+class _OnUse(dict):
+    """A group's commands by name, each built from its Typer info the first time it is asked for."""
+
+    def __init__(self, infos: dict, built: dict, sub):
+        super().__init__()
+        self._infos, self._sub = infos, sub
+        for key in infos:
+            dict.__setitem__(self, key, None)
+        dict.update(self, built)
+
+    def _build(self, key):
+        if dict.__getitem__(self, key) is None:
+            cmd = typer.main.get_command_from_info(self._infos[key], rich_markup_mode=None,
+                                                   pretty_exceptions_short=self._sub.pretty_exceptions_short)
+            dict.__setitem__(self, key, cmd)
+        return dict.__getitem__(self, key)
+
+    def __getitem__(self, key):
+        return self._build(key)
+
+    def get(self, key, default=None):
+        return self._build(key) if key in self else default
+
+    def values(self):
+        return [self._build(k) for k in self]
+
+    def items(self):
+        return [(k, self._build(k)) for k in self]
+
+
+def _group_building_commands_on_use(sub: "typer.Typer"):
+    """typer.main.get_group(sub), except that each command is built only when used: Typer
+    reads every command's signature to build it (~1 ms a command; a noun has up to 16)."""
+    from copy import copy
+
+    infos = {(i.name or typer.main.get_command_name(i.callback.__name__)): i for i in sub.registered_commands}
+    shell = copy(sub)
+    shell.registered_commands = []  # the group itself, its callback and its sub-groups, as Typer builds them
+    group = typer.main.get_group(shell)
+    group.commands = _OnUse(infos, group.commands, sub)
+    return group
 
 
 class PmcsGroup(TyperGroup):
@@ -71,7 +125,7 @@ class PmcsGroup(TyperGroup):
         rows = []
         for name in names:
             if name in LAZY and name not in super().list_commands(ctx):
-                rows.append((name, _short(t(LAZY[name][1]), limit)))
+                rows.append((name, _short(t(LAZY[name][1]), limit, whole=name in LAZY_COMMANDS)))
             else:
                 rows.append((name, super().get_command(ctx, name).get_short_help_str(limit)))
         with formatter.section(t("help.commands")):
@@ -110,7 +164,10 @@ class PmcsGroup(TyperGroup):
         return code
 
 
-def _short(text: str, limit: int) -> str:
+def _short(text: str, limit: int, whole: bool = False) -> str:
+    """A noun's help line; a single command's is cut as Click cuts it (as when it was built eagerly)."""
+    if whole:
+        return TyperGroup(name="_", help=text).get_short_help_str(limit)
     first = text.split("\n")[0].strip()
     return first if len(first) <= limit else first[: limit - 3].rstrip() + "..."
 

@@ -1,48 +1,84 @@
-"""`pmcs today`: the clerk's dashboard, sized for an 80-column terminal."""
+"""`pmcs today`: the clerk's dashboard, sized for an 80-column terminal.
+
+Plain text with ANSI styles on a terminal (none when piped or with NO_COLOR), like
+render/cases.text_table: importing Rich's console and table costs ~60 ms of a command
+the clerk runs many times a day (docs/performance.md)."""
 from __future__ import annotations
+
+import os
+import sys
 
 from pmcs.i18n import t
 from pmcs.render.history import local_time
-from pmcs.render.output import console, fit
+from pmcs.render.output import fit, pad
 from pmcs.render.remind import item_line, owner_name
 
+STYLES = {"bold": "1", "red": "31", "bold red": "1;31", "bold green": "1;32"}
 
-def show(data: dict, max_rows: int = 12) -> None:
-    from rich.table import Table
 
-    c = console()
+def show(data: dict, max_rows: int = 12, out=None) -> None:
+    import shutil
+
+    out = out or sys.stdout
+    width = min(shutil.get_terminal_size((80, 24)).columns, 80)
+    color = out.isatty() and not os.environ.get("NO_COLOR")
+    lines: list[str] = []
+
+    def say(text: str, style: str | None = None) -> None:
+        from rich.cells import cell_len, chop_cells
+
+        for part in (chop_cells(text, width) if cell_len(text) > width else [text]):
+            lines.append(f"\x1b[{STYLES[style]}m{part}\x1b[0m" if style and color else part)
+
     now = data["now"]
-    c.print(t("today.title", estate=data["estate"], now=local_time(now)), style="bold", markup=False)
+    say(t("today.title", estate=data["estate"], now=local_time(now)), "bold")
     overdue = data["overdue"]
-    c.print(t("today.overdue", count=len(overdue)), style="bold red" if overdue else "bold green", markup=False)
+    say(t("today.overdue", count=len(overdue)), "bold red" if overdue else "bold green")
     for item in overdue[:max_rows]:
         text, _ = item_line(item, now)
-        c.print(" " + fit(text, 60) + "  " + fit(owner_name(item.owner, data["staff"]), 16), style="red", markup=False)
+        say(" " + fit(text, 60) + "  " + fit(owner_name(item.owner, data["staff"]), 16), "red")
     if len(overdue) > max_rows:
-        c.print("  " + t("today.more", count=len(overdue) - max_rows, command="pmcs remind"), markup=False)
-    c.print(t("today.due_today", count=len(data["due_today"])), style="bold", markup=False)
+        say("  " + t("today.more", count=len(overdue) - max_rows, command="pmcs remind"))
+    say(t("today.due_today", count=len(data["due_today"])), "bold")
     for item in data["due_today"][:max_rows]:
         text, _ = item_line(item, now)
-        c.print(" " + fit(text, 60) + "  " + fit(owner_name(item.owner, data["staff"]), 16), markup=False)
+        say(" " + fit(text, 60) + "  " + fit(owner_name(item.owner, data["staff"]), 16))
     if len(data["due_today"]) > max_rows:
-        c.print("  " + t("today.more", count=len(data["due_today"]) - max_rows, command="pmcs remind --within 0wd"), markup=False)
-
-    steps = Table(title=t("today.by_step"), title_justify="left", header_style="bold", width=min(c.width, 80))
-    steps.add_column(t("today.kind"))
-    steps.add_column(t("col.step"))
-    steps.add_column(t("today.open"), justify="right")
-    steps.add_column(t("status.on_hold"), justify="right")
+        say("  " + t("today.more", count=len(data["due_today"]) - max_rows, command="pmcs remind --within 0wd"))
     counts: dict = {}
     for r in data["by_step"]:
         cell = counts.setdefault((r["kind"], r["step"]), [0, 0])
         cell[0 if r["status"] == "open" else 1] += r["n"]
-    for (kind, step), (n_open, n_hold) in sorted(counts.items(), key=lambda kv: (kv[0][0], _order(*kv[0]))):
-        steps.add_row(t(f"kind.{kind}"), t(f"step.{kind}.{step}"), str(n_open), str(n_hold or ""))
     if counts:
-        c.print(steps)
+        rows = [(t(f"kind.{kind}"), t(f"step.{kind}.{step}"), str(n_open), str(n_hold or ""))
+                for (kind, step), (n_open, n_hold) in sorted(counts.items(), key=lambda kv: (kv[0][0], _order(*kv[0])))]
+        _table(say, (t("today.kind"), t("col.step"), t("today.open"), t("status.on_hold")), rows, width)
     w = data["week"]
     rate = f"{100 * w['on_time'] / w['steps_done']:.0f}%" if w["steps_done"] else "-"
-    c.print(t("today.week", new=w["new"], closed=w["closed"], rate=rate, steps=w["steps_done"]), markup=False)
+    say(t("today.week", new=w["new"], closed=w["closed"], rate=rate, steps=w["steps_done"]))
+    out.write("\n".join(lines) + "\n")
+
+
+def _table(say, headers: tuple, rows: list[tuple], width: int) -> None:
+    """Open cases by step: two text columns, two counts aligned right."""
+    from rich.cells import cell_len
+
+    widths = [max([cell_len(h)] + [cell_len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    over = sum(widths) + 2 * (len(widths) - 1) - width
+    if over > 0:  # the step names give way first, then the kinds
+        for i in (1, 0):
+            cut = min(over, max(widths[i] - 8, 0))
+            widths[i] -= cut
+            over -= cut
+
+    def line(cells) -> str:
+        return "  ".join(pad(fit(c, w), w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+
+    say(t("today.by_step"), "bold")
+    say(line(headers).rstrip(), "bold")
+    say("  ".join("─" * w for w in widths))
+    for r in rows:
+        say(line(r).rstrip())
 
 
 def _order(kind: str, step: str) -> int:

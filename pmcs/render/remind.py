@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
+from functools import lru_cache
 from itertools import groupby
 
 from pmcs.i18n import t
 from pmcs.render.cases import duration_text
 from pmcs.render.history import local_time
-from pmcs.render.output import pad
+from pmcs.render.output import pad as wide_pad
 
 
 def owner_name(code, staff: dict) -> str:
@@ -17,8 +19,19 @@ def owner_name(code, staff: dict) -> str:
     return f"{staff[code]} ({code})" if code in staff else code
 
 
+def pad(text: str, width: int) -> str:
+    """output.pad, without asking Rich for the common ASCII text (a cron run may print 10,000+ lines)."""
+    return text.ljust(width) if text.isascii() else wide_pad(text, width)
+
+
+@lru_cache(maxsize=4)
+def _instant(iso: str) -> datetime:
+    return datetime.fromisoformat(iso.replace("Z", "+00:00"))
+
+
 def item_line(item, now_iso: str) -> tuple[str, bool]:
-    late = item.overdue_minutes(now_iso)
+    # = item.overdue_minutes(now_iso), with "now" parsed once for all the lines
+    late = int((_instant(now_iso) - datetime.fromisoformat(item.due_at.replace("Z", "+00:00"))).total_seconds() // 60)
     when = t("remind.late", late=duration_text(late)) if late > 0 else t("remind.due", due=local_time(item.due_at)[5:])
     mark = "!" if item.severity in ("major", "emergency") else " "
     unit = item.unit or "-"

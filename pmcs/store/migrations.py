@@ -28,6 +28,8 @@ NAMES = (
     "m011_report_indexes",
     "m012_fees_scores",
     "m007_case_indexes",
+    "m013_open_work_index",
+    "m014_survey_responses_index",
 )
 
 
