@@ -155,3 +155,36 @@ def test_cron_like_run_env_i(tmp_path):
     assert loud.returncode == 10, loud.stderr
     assert loud.stdout.startswith("pmcs remind") and "LATE" in loud.stdout
     assert "\x1b[" not in loud.stdout and "│" not in loud.stdout
+
+
+def test_today_counts_and_first_items_equal_a_walk_of_every_due_item(tmp_path):
+    """`today` asks providers for a count and the first few (the case provider answers from
+    SQL); that must agree with walking every item, as `remind` does, whatever the clock."""
+    from datetime import datetime, timedelta, time as dtime
+
+    from pmcs.clock import FixedClock, local_zone
+    from pmcs.services.demo import build_demo
+    from pmcs.services.remind import dashboard
+    from pmcs.services.reminders import due_items
+    from pmcs.services.session import Session, to_iso
+
+    db = tmp_path / "demo.db"
+    build = Session(db, actor="test", clock=FixedClock(datetime.fromisoformat("2026-11-23T09:30:00+08:00")))
+    build_demo(build, seed=2026)
+    build.close()
+    for moment in ("2026-11-23T09:30:00+08:00", "2026-11-23T20:00:00+08:00", "2026-12-08T08:00:00+08:00"):
+        now = datetime.fromisoformat(moment)
+        s = Session(db, actor="test", clock=FixedClock(now))
+        now_iso = to_iso(now)
+        tomorrow = to_iso(datetime.combine(now.astimezone(local_zone()).date() + timedelta(days=1), dtime(),
+                                           local_zone()))
+        every = due_items(s, tomorrow)
+        overdue = sorted((i for i in every if i.due_at < now_iso), key=lambda i: (i.due_at, i.ref))
+        today = sorted((i for i in every if now_iso <= i.due_at < tomorrow), key=lambda i: (i.due_at, i.ref))
+        data = dashboard(s, rows=5)
+        assert data["overdue_count"] == len(overdue) > 5, moment
+        assert data["overdue"] == overdue[:5], moment
+        assert data["due_today_count"] == len(today), moment
+        assert data["due_today"] == today[:5], moment
+        assert {i.kind for i in overdue} - {"complaint", "repair", "request"}, "other providers are in the mix"
+        s.close()

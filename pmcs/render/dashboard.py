@@ -16,7 +16,8 @@ from pmcs.render.remind import item_line, owner_name
 STYLES = {"bold": "1", "red": "31", "bold red": "1;31", "bold green": "1;32"}
 
 
-def show(data: dict, max_rows: int = 12, out=None) -> None:
+def show(data: dict, out=None) -> None:
+    """The service gives the counts and the first few items of each list (``dashboard(rows=…)``)."""
     import shutil
 
     out = out or sys.stdout
@@ -32,19 +33,20 @@ def show(data: dict, max_rows: int = 12, out=None) -> None:
 
     now = data["now"]
     say(t("today.title", estate=data["estate"], now=local_time(now)), "bold")
-    overdue = data["overdue"]
-    say(t("today.overdue", count=len(overdue)), "bold red" if overdue else "bold green")
-    for item in overdue[:max_rows]:
+    overdue, n_overdue = data["overdue"], data["overdue_count"]
+    say(t("today.overdue", count=n_overdue), "bold red" if n_overdue else "bold green")
+    for item in overdue:
         text, _ = item_line(item, now)
         say(" " + fit(text, 60) + "  " + fit(owner_name(item.owner, data["staff"]), 16), "red")
-    if len(overdue) > max_rows:
-        say("  " + t("today.more", count=len(overdue) - max_rows, command="pmcs remind"))
-    say(t("today.due_today", count=len(data["due_today"])), "bold")
-    for item in data["due_today"][:max_rows]:
+    if n_overdue > len(overdue):
+        say("  " + t("today.more", count=n_overdue - len(overdue), command="pmcs remind"))
+    n_today = data["due_today_count"]
+    say(t("today.due_today", count=n_today), "bold")
+    for item in data["due_today"]:
         text, _ = item_line(item, now)
         say(" " + fit(text, 60) + "  " + fit(owner_name(item.owner, data["staff"]), 16))
-    if len(data["due_today"]) > max_rows:
-        say("  " + t("today.more", count=len(data["due_today"]) - max_rows, command="pmcs remind --within 0wd"))
+    if n_today > len(data["due_today"]):
+        say("  " + t("today.more", count=n_today - len(data["due_today"]), command="pmcs remind --within 0wd"))
     counts: dict = {}
     for r in data["by_step"]:
         cell = counts.setdefault((r["kind"], r["step"]), [0, 0])

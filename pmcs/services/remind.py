@@ -7,7 +7,7 @@ from pmcs.clock import local_zone
 from pmcs.core.durations import add, parse_duration
 from pmcs.core.reminders import sort_items
 from pmcs.errors import UsageError
-from pmcs.services.reminders import due_items, load
+from pmcs.services.reminders import due_items, due_window, load
 from pmcs.services.session import to_iso
 from pmcs.store import office as q
 
@@ -55,20 +55,20 @@ def _sources(text) -> list[str] | None:
     return names
 
 
-def dashboard(s) -> dict:
-    """`pmcs today`: overdue, due today, open cases by step, this week's numbers."""
+def dashboard(s, rows: int = 12) -> dict:
+    """`pmcs today`: overdue, due today (how many, and the first ``rows`` of each by due
+    time), open cases by step, this week's numbers."""
     tz = local_zone()
     now = s.now()
     today = now.astimezone(tz).date()
-    end_of_day = datetime.combine(today, time(23, 59, 59), tz)
+    tomorrow = datetime.combine(today + timedelta(days=1), time(), tz)
     week_start = datetime.combine(today - timedelta(days=today.weekday()), time(), tz)
     now_iso = to_iso(now)
-    items = sort_items(due_items(s, to_iso(end_of_day)), now_iso)
-    overdue = sorted((i for i in items if i.due_at < now_iso), key=lambda i: i.due_at)
-    due_today = sorted((i for i in items if i.due_at >= now_iso), key=lambda i: i.due_at)
+    overdue_count, overdue = due_window(s, None, now_iso, rows)
+    today_count, due_today = due_window(s, now_iso, to_iso(tomorrow), rows)
     week = q.week_counts(s.db, to_iso(week_start))
     from pmcs.store.registry import meta_get
 
     return {"now": now_iso, "today": today.isoformat(), "estate": meta_get(s.db, "estate") or "",
-            "overdue": overdue, "due_today": due_today, "by_step": q.open_by_step(s.db), "week": week,
+            "overdue": overdue, "overdue_count": overdue_count, "due_today": due_today, "due_today_count": today_count, "by_step": q.open_by_step(s.db), "week": week,
             "staff": q.staff_names(s.db)}

@@ -33,6 +33,18 @@ def provider(name: str):
     return register
 
 
+WINDOWS: dict = {}  # provider name → fn(s, since_iso, before_iso, first) -> (count, first items)
+
+
+def window(name: str):
+    """Register a provider's fast path for :func:`due_window` (optional)."""
+    def register(fn):
+        WINDOWS[name] = fn
+        return fn
+
+    return register
+
+
 def load() -> dict:
     for mod in PROVIDER_MODULES:
         importlib.import_module(mod)
@@ -48,4 +60,21 @@ def due_items(s, until_iso: str, sources=None) -> list[DueItem]:
     return items
 
 
-__all__ = ["DueItem", "provider", "due_items", "load"]
+def due_window(s, since_iso: str | None, before_iso: str, first: int) -> tuple[int, list[DueItem]]:
+    """How many items fall due in [since, before) (no lower bound for None), and the first
+    ``first`` of them by due time. Providers with a registered window answer from SQL; the
+    others are walked and filtered."""
+    total, firsts = 0, []
+    for name, fn in load().items():
+        if name in WINDOWS:
+            n, items = WINDOWS[name](s, since_iso, before_iso, first)
+        else:
+            items = [i for i in fn(s, before_iso) if i.due_at < before_iso and (since_iso is None or i.due_at >= since_iso)]
+            n = len(items)
+        total += n
+        firsts.extend(items)
+    firsts.sort(key=lambda i: (i.due_at, i.ref))
+    return total, firsts[:first]
+
+
+__all__ = ["DueItem", "provider", "window", "due_items", "due_window", "load"]

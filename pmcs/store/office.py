@@ -67,6 +67,19 @@ def due_open_steps(db: Database, until_iso: str) -> list[dict]:
            WHERE c.closed_at IS NULL AND c.due_at <= ? AND c.status = 'open' ORDER BY c.due_at""", (until_iso,))]
 
 
+def due_open_steps_window(db: Database, since_iso: str | None, before_iso: str, first: int) -> tuple[int, list[dict]]:
+    """How many open cases fall due in [since, before), and the first ``first`` of them by due time."""
+    low = since_iso or ""
+    n = db.scalar("SELECT count(*) FROM cases c WHERE c.closed_at IS NULL AND c.due_at >= ? AND c.due_at < ? "
+                  "AND c.status = 'open'", (low, before_iso))
+    rows = [dict(r) for r in db.query(
+        """SELECT c.number, c.kind, c.step, c.due_at, c.acceptor, c.handler, c.severity, c.urgency, u.code AS unit
+           FROM cases c LEFT JOIN units u ON u.id = c.unit_id
+           WHERE c.closed_at IS NULL AND c.due_at >= ? AND c.due_at < ? AND c.status = 'open'
+           ORDER BY c.due_at LIMIT ?""", (low, before_iso, first))]
+    return n, rows
+
+
 def staff_names(db: Database) -> dict[str, str]:
     return {r[0]: r[1] for r in db.query("SELECT code, name FROM staff")}
 
