@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -24,15 +23,10 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_registry import find_pmcs  # noqa: E402
+
 GOAL = 0.5
-
-
-def find_pmcs() -> str:
-    here = Path(sys.executable).parent / "pmcs"
-    found = str(here) if here.exists() else shutil.which("pmcs")
-    if not found:
-        sys.exit("pmcs is not installed next to this python nor on PATH")
-    return found
 
 
 def timed(argv: list[str], env: dict) -> tuple[float, float]:

@@ -23,16 +23,11 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_registry import find_pmcs  # noqa: E402
+
 NOW = "2026-11-23T09:00:00+08:00"
 DIMS = ("service", "repairs", "cleaning", "landscaping", "security", "parking", "fees", "community", "overall")
-
-
-def find_pmcs() -> str:
-    here = Path(sys.executable).parent / "pmcs"
-    found = str(here) if here.exists() else shutil.which("pmcs")
-    if not found:
-        sys.exit("pmcs is not installed next to this python nor on PATH")
-    return found
 
 
 def run(argv: list[str], env: dict) -> tuple[float, str]:
