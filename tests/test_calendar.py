@@ -274,30 +274,15 @@ def test_sla_set_validates_records_and_lists(s):
     assert len(events(s, "sla")) == 1
 
 
-# the command line (runs once cli/__init__.py mounts `calendar` and `config`) ---------------------
-def _not_wired() -> str:
-    """Why the CLI tests cannot run yet ('' when they can)."""
-    try:
-        from pmcs.cli import app
-    except Exception as e:  # pmcs/cli/__init__.py is being edited by someone else: the CLI tests wait
-        return f"pmcs.cli does not import: {type(e).__name__}: {e}"
-    if not {g.name for g in app.registered_groups} >= {"calendar", "config"}:
-        return "pmcs calendar/config are not mounted in pmcs/cli/__init__.py yet"
-    return ""
+# the command line ---------------------------------------------------------------------------
 
 
-_WHY = _not_wired()
-cli = pytest.mark.skipif(bool(_WHY), reason=_WHY)
-
-
-@cli
 def test_cli_workdays_prints_the_date(pmcs):
     result = pmcs.ok("calendar", "workdays", "2025-09-30", "7")
     assert result.stdout == "2025-10-16\n"
     assert result.stderr == ""
 
 
-@cli
 def test_cli_warns_once_for_an_unknown_year(pmcs):
     result = pmcs.ok("calendar", "workdays", "2099-12-30", "5")
     assert result.stdout == "2100-01-06\n"
@@ -305,7 +290,6 @@ def test_cli_warns_once_for_an_unknown_year(pmcs):
     assert len(lines) == 1 and lines[0].startswith("warning:") and "2099, 2100" in lines[0]
 
 
-@cli
 def test_cli_holiday_then_list_and_history(pmcs):
     pmcs.ok("calendar", "add-holiday", "2025-10-16", "--note", "台风")
     assert pmcs.ok("calendar", "workdays", "2025-09-30", "7").stdout == "2025-10-17\n"
@@ -316,14 +300,12 @@ def test_cli_holiday_then_list_and_history(pmcs):
     assert result.exit_code == 1 and "not a date" in result.stderr
 
 
-@cli
 def test_cli_calendar_import(pmcs, tmp_path):
     f = write_csv(tmp_path / "days.csv", "日期,类型\n2027-01-01,休\n2027-02-07,班\n")
     assert "2 added" in pmcs.ok("calendar", "import", f).stdout
     assert pmcs.rows("SELECT day, workday FROM calendar_days ORDER BY day") == [("2027-01-01", 0), ("2027-02-07", 1)]
 
 
-@cli
 def test_cli_config_sla(pmcs):
     assert "45m (was 30m)" in pmcs.ok("config", "sla", "set", "repair.dispatched", "45m", "--variant", "emergency").stdout
     rows = json.loads(pmcs.ok("config", "sla", "list", "--format", "json").stdout)
