@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import stat
 import subprocess
 import sys
@@ -18,14 +17,7 @@ import pytest
 NOW = "2026-11-23T09:00:00+08:00"
 
 
-def _installed_pmcs() -> str | None:
-    beside = Path(sys.executable).parent / "pmcs"
-    if beside.exists():
-        return str(beside)
-    return shutil.which("pmcs")
-
-
-PMCS = _installed_pmcs()
+from pmcs_proc import PMCS  # noqa: E402  (the installed console script, or None)
 pytestmark = pytest.mark.skipif(PMCS is None, reason="the pmcs console script is not installed")
 
 

@@ -1,11 +1,8 @@
 """Reminders for cron, the dashboard, office duties and the communication log."""
 import json
 import os
-import shutil
 import subprocess
-import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -132,14 +129,12 @@ def test_today_fits_80_columns(office, monkeypatch, lang):
     assert max(cell_len(line) for line in out.splitlines()) <= 80
 
 
-def _installed_pmcs():
-    candidate = Path(sys.executable).parent / "pmcs"
-    return str(candidate) if candidate.exists() else shutil.which("pmcs")
+from pmcs_proc import PMCS  # noqa: E402  (the installed console script, or None)
 
 
-@pytest.mark.skipif(_installed_pmcs() is None, reason="pmcs console script not installed")
+@pytest.mark.skipif(PMCS is None, reason="pmcs console script not installed")
 def test_cron_like_run_env_i(tmp_path):
-    pmcs = _installed_pmcs()
+    pmcs = PMCS
     empty, demo = tmp_path / "empty.db", tmp_path / "demo.db"
     base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path)}
 
