@@ -7,7 +7,7 @@ import sys
 
 from pmcs.i18n import label, t
 from pmcs.render.history import local_time
-from pmcs.render.output import console, emit_rows, key_values
+from pmcs.render.output import console, emit_rows, grid, key_values
 
 LIST_COLUMNS = ("number", "step", "unit", "category", "acceptor", "handler", "due", "late")
 
@@ -57,7 +57,7 @@ def list_cases(rows: list[dict], kind: str, fmt: str, now_iso: str) -> None:
         red.append(bool(late))
     headers = [t(f"col.{key}") for key in LIST_COLUMNS]
     headers[3] = t({"complaint": "col.category", "repair": "col.location", "request": "col.case_type"}[kind])
-    text_table(t(f"case.list_title.{kind}"), headers, body, red)
+    grid(t(f"case.list_title.{kind}"), headers, body, red=red, give_way=(3, 1, 5, 4), wrap=False)  # about, step, handler, acceptor
     sys.stdout.write(t("case.count", count=len(rows)) + "\n")
 
 
@@ -69,33 +69,6 @@ def _about(kind: str, r: dict) -> str:
         urgent = " !" if r["urgency"] == "emergency" else ""
         return (r["values"].get("location") or "") + urgent
     return label("request_type", r["type"])
-
-
-def text_table(title: str, headers: list[str], rows: list[list[str]], red: list[bool]) -> None:
-    """A plain aligned table (CJK-wide characters count two cells), overdue rows in red on a
-    terminal. Rich's Table costs ~2 ms a row; a clerk's list of 100 must appear at once."""
-    import shutil
-
-    from pmcs.render.output import fit, pad
-    from rich.cells import cell_len
-
-    widths = [max([cell_len(h)] + [cell_len(r[i]) for r in rows]) for i, h in enumerate(headers)]
-    room = shutil.get_terminal_size((100, 24)).columns - 2 * (len(headers) - 1)
-    for i in (3, 1, 5, 4):  # category, step, handler, acceptor give way first
-        over = sum(widths) - room
-        if over > 0:
-            widths[i] = max(widths[i] - over, min(widths[i], 8))
-    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    out = [title, "  ".join(_bold(pad(h, w), color) for h, w in zip(headers, widths)).rstrip(),
-           "  ".join("─" * w for w in widths)]
-    for row, late in zip(rows, red):
-        line = "  ".join(pad(fit(cell, w), w) for cell, w in zip(row, widths)).rstrip()
-        out.append(f"\x1b[31m{line}\x1b[0m" if late and color else line)
-    sys.stdout.write("\n".join(out) + "\n")
-
-
-def _bold(text: str, color: bool) -> str:
-    return f"\x1b[1m{text}\x1b[0m" if color else text
 
 
 def show_case(case: dict, fmt: str, now_iso: str) -> None:
