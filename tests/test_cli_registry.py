@@ -163,3 +163,9 @@ def test_version_and_help(pmcs):
 
     assert __version__ in pmcs.ok("--version", db=False).stdout
     assert "unit" in pmcs.ok("--help", db=False).stdout
+
+
+def test_help_shows_what_each_argument_is(pmcs):
+    """Typer 0.25 on Click 8.2+ lost argument help texts (cli/app.py puts them back)."""
+    assert "3-2-1502" in pmcs.ok("unit", "show", "--help").stdout
+    assert "TS-2026-0042" in pmcs.ok("complaint", "show", "--help").stdout

@@ -14,6 +14,27 @@ from pmcs.errors import PmcsError
 from pmcs.i18n import set_lang, t
 
 
+def _keep_argument_help() -> None:
+    """Typer 0.25 sets an argument's help, then Click 8.2+'s Parameter.__init__ (which now
+    takes ``help`` itself) sets it back to None, so "Arguments:" in --help showed no text.
+    Set it again after both have run."""
+    from typer.core import TyperArgument
+
+    init = TyperArgument.__init__
+    if getattr(init, "_pmcs", False):
+        return
+
+    def init_keeping_help(self, *args, help=None, **kwargs):
+        init(self, *args, help=help, **kwargs)
+        self.help = help
+
+    init_keeping_help._pmcs = True
+    TyperArgument.__init__ = init_keeping_help
+
+
+_keep_argument_help()
+
+
 def _click_exception_types():
     """Click's exception classes, reached through typer (pmcs never imports click)."""
     mro = typer.BadParameter.__mro__
