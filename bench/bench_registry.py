@@ -16,6 +16,7 @@ import argparse
 import csv
 import os
 import random
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -42,13 +43,20 @@ def find_pmcs() -> str:
     return found
 
 
-def timed(argv: list[str], env: dict) -> float:
+def once(argv: list[str], env: dict, ok=(0,)) -> tuple[float, float]:
+    """(wall s, cpu s) of one whole-process run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     p = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    elapsed = time.perf_counter() - t0
-    if p.returncode != 0:
-        sys.exit(f"failed ({p.returncode}): {' '.join(argv)}\n{p.stderr.decode(errors='replace')}")
-    return elapsed
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if p.returncode not in ok:
+        sys.exit(f"failed ({p.returncode}): {' '.join(map(str, argv))}\n{p.stderr.decode(errors='replace')}")
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def timed(argv: list[str], env: dict) -> float:
+    return once(argv, env)[0]
 
 
 def median_of(n: int, argv: list[str], env: dict, before=None) -> float:

@@ -20,32 +20,17 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import resource
 import shutil
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_registry import find_pmcs  # noqa: E402
+from bench_registry import find_pmcs, once as run  # noqa: E402
 
 NOW = "2026-11-23T09:30:00+08:00"
-
-
-def run(argv: list[str], env: dict) -> tuple[float, float]:
-    """(wall seconds, CPU seconds of the child)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t0 = time.perf_counter()
-    p = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, capture_output=True)
-    wall = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if p.returncode != 0:
-        sys.exit(f"failed ({p.returncode}): {' '.join(argv)}\n{p.stderr.decode(errors='replace')}")
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def stale_indexes(conn: sqlite3.Connection) -> list[str]:

@@ -43,7 +43,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_registry import find_pmcs, fresh_copy, write_people, write_units  # noqa: E402
+from bench_registry import find_pmcs, fresh_copy, once, write_people, write_units  # noqa: E402
 
 NOW = "2026-11-23T09:30:00+08:00"  # gen_cases.py's default clock (its meta 'bench_now' wins)
 GOALS = {"pmcs --help": 0.150, "pmcs remind": 0.300, "pmcs report monthly": 0.500}
@@ -55,18 +55,6 @@ MEM_WRAPPER = ("import resource, subprocess, sys\n"
 def load() -> str:
     one, five, fifteen = os.getloadavg()
     return f"{one:.2f} {five:.2f} {fifteen:.2f} ({os.cpu_count()} CPUs)"
-
-
-def once(argv: list[str], env: dict, ok=(0,)) -> tuple[float, float]:
-    """(wall s, cpu s) of one whole-process run."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t0 = time.perf_counter()
-    p = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    wall = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if p.returncode not in ok:
-        sys.exit(f"failed ({p.returncode}): {' '.join(map(str, argv))}\n{p.stderr.decode(errors='replace')}")
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def round_robin(cases: dict, runs: int, before=None) -> dict:
