@@ -45,8 +45,7 @@ def notes(db, year: int | None = None) -> dict[date, str]:
 
 
 def get_day(db, day: date) -> dict | None:
-    row = db.one("SELECT * FROM calendar_days WHERE day = ?", (day.isoformat(),))
-    return dict(row) if row else None
+    return db.one_dict("SELECT * FROM calendar_days WHERE day = ?", (day.isoformat(),))
 
 
 def set_day(db, day: date, workday: bool, note: str | None, now: str) -> dict | None:
@@ -79,8 +78,7 @@ def sla_rows(db) -> list[dict]:
 
 
 def get_sla(db, key: str, variant: str) -> dict | None:
-    row = db.one("SELECT * FROM sla WHERE key = ? AND variant = ?", (key, variant))
-    return dict(row) if row else None
+    return db.one_dict("SELECT * FROM sla WHERE key = ? AND variant = ?", (key, variant))
 
 
 def set_sla(db, key: str, variant: str, duration: str, now: str) -> dict | None:

@@ -132,17 +132,15 @@ def steps_of(db: Database, case_id: int) -> list[dict]:
 
 
 def open_step(db: Database, case_id: int) -> dict | None:
-    row = db.one("SELECT * FROM case_steps WHERE case_id = ? AND done_at IS NULL ORDER BY id DESC LIMIT 1", (case_id,))
-    return dict(row) if row else None
+    return db.one_dict("SELECT * FROM case_steps WHERE case_id = ? AND done_at IS NULL ORDER BY id DESC LIMIT 1", (case_id,))
 
 
 def recent_same(db: Database, kind: str, unit_id: int, category: str, since: str, exclude_id=None) -> dict | None:
-    row = db.one(
+    return db.one_dict(
         """SELECT id, number FROM cases WHERE unit_id = ? AND kind = ? AND category = ? AND recorded_at >= ?
            AND status != 'cancelled' AND id IS NOT ? ORDER BY recorded_at DESC LIMIT 1""",
         (unit_id, kind, category, since, exclude_id),
     )
-    return dict(row) if row else None
 
 
 def list_cases(db: Database, kind: str, *, now: str, state: str = "open", step=None, overdue=False, unit_id=None,

@@ -34,6 +34,10 @@ class Database:
     def one(self, sql: str, params=()) -> sqlite3.Row | None:
         return self.conn.execute(sql, params).fetchone()
 
+    def one_dict(self, sql: str, params=()) -> dict | None:
+        row = self.conn.execute(sql, params).fetchone()
+        return None if row is None else dict(row)
+
     def scalar(self, sql: str, params=()):
         row = self.conn.execute(sql, params).fetchone()
         return None if row is None else row[0]

@@ -138,8 +138,7 @@ def template(db: Database, include_inactive: bool = False) -> list[dict]:
 
 
 def template_item(db: Database, code: str) -> dict | None:
-    row = db.one("SELECT * FROM handover_template WHERE code = ?", (code,))
-    return dict(row) if row else None
+    return db.one_dict("SELECT * FROM handover_template WHERE code = ?", (code,))
 
 
 def next_position(db: Database) -> int:
@@ -171,13 +170,11 @@ HANDOVER_SELECT = """SELECT h.*, u.code AS unit, u.status AS unit_status, p.name
 
 def live_handover(db: Database, unit_id: int) -> dict | None:
     """The unit's open or completed handover (there is at most one)."""
-    row = db.one(HANDOVER_SELECT + " WHERE h.unit_id = ? AND h.status != 'cancelled'", (unit_id,))
-    return dict(row) if row else None
+    return db.one_dict(HANDOVER_SELECT + " WHERE h.unit_id = ? AND h.status != 'cancelled'", (unit_id,))
 
 
 def latest_handover(db: Database, unit_id: int) -> dict | None:
-    row = db.one(HANDOVER_SELECT + " WHERE h.unit_id = ? ORDER BY h.status = 'cancelled', h.id DESC LIMIT 1", (unit_id,))
-    return dict(row) if row else None
+    return db.one_dict(HANDOVER_SELECT + " WHERE h.unit_id = ? ORDER BY h.status = 'cancelled', h.id DESC LIMIT 1", (unit_id,))
 
 
 def list_handovers(db: Database, *, status=None, building=None, limit=0) -> list[dict]:
@@ -254,13 +251,11 @@ RECT_SELECT = """SELECT r.*, u.code AS unit FROM rectifications r JOIN units u O
 
 
 def rect_by_number(db: Database, number: str) -> dict | None:
-    row = db.one(RECT_SELECT + " WHERE r.number = ?", (number,))
-    return dict(row) if row else None
+    return db.one_dict(RECT_SELECT + " WHERE r.number = ?", (number,))
 
 
 def rect_by_seq(db: Database, seq: int) -> dict | None:
-    row = db.one(RECT_SELECT + " WHERE r.seq = ? ORDER BY r.year DESC LIMIT 1", (seq,))
-    return dict(row) if row else None
+    return db.one_dict(RECT_SELECT + " WHERE r.seq = ? ORDER BY r.year DESC LIMIT 1", (seq,))
 
 
 def next_rect_seq(db: Database, year: int) -> int:

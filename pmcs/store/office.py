@@ -115,8 +115,7 @@ def duties(db: Database, include_inactive=False) -> list[dict]:
 
 
 def duty_by_name(db: Database, name: str) -> dict | None:
-    row = db.one("SELECT * FROM duties WHERE name = ? COLLATE NOCASE", (name,))
-    return dict(row) if row else None
+    return db.one_dict("SELECT * FROM duties WHERE name = ? COLLATE NOCASE", (name,))
 
 
 def duty_log(db: Database, duty_id: int, limit: int = 12) -> list[dict]:
@@ -129,8 +128,7 @@ COMMS_SELECT = """SELECT c.*, u.code AS unit, p.name AS person_name FROM comms c
 
 
 def comm_by_id(db: Database, cid: int) -> dict | None:
-    row = db.one(COMMS_SELECT + " WHERE c.id = ?", (cid,))
-    return dict(row) if row else None
+    return db.one_dict(COMMS_SELECT + " WHERE c.id = ?", (cid,))
 
 
 def list_comms(db: Database, *, party_type=None, unit_id=None, open_only=False, since=None, search=None, limit=100):
@@ -173,6 +171,5 @@ def occupied_unit_ids(db: Database, limit: int) -> list[int]:
 
 def unit_owner(db: Database, unit_id: int) -> dict | None:
     """One owner linked to the unit (id, name), or None."""
-    row = db.one("SELECT p.id, p.name FROM person_units l JOIN people p ON p.id = l.person_id "
+    return db.one_dict("SELECT p.id, p.name FROM person_units l JOIN people p ON p.id = l.person_id "
                  "WHERE l.unit_id = ? AND l.role = 'owner' LIMIT 1", (unit_id,))
-    return dict(row) if row else None

@@ -23,8 +23,7 @@ def parse_person_ref(ref: str) -> int | None:
 
 # units ------------------------------------------------------------------
 def unit_by_code(db: Database, code: str) -> dict | None:
-    row = db.one("SELECT * FROM units WHERE code = ?", (code,))
-    return dict(row) if row else None
+    return db.one_dict("SELECT * FROM units WHERE code = ?", (code,))
 
 
 def unit_ids(db: Database) -> dict[str, int]:
@@ -72,8 +71,7 @@ def unit_people(db: Database, unit_id: int, *, current_on: str | None = None) ->
 
 # people -----------------------------------------------------------------
 def person_by_id(db: Database, pid: int) -> dict | None:
-    row = db.one("SELECT * FROM people WHERE id = ?", (pid,))
-    return dict(row) if row else None
+    return db.one_dict("SELECT * FROM people WHERE id = ?", (pid,))
 
 
 def people_by_name(db: Database, name: str) -> list[dict]:
@@ -81,8 +79,7 @@ def people_by_name(db: Database, name: str) -> list[dict]:
 
 
 def person_by_id_number(db: Database, id_number: str) -> dict | None:
-    row = db.one("SELECT * FROM people WHERE id_number = ?", (id_number,))
-    return dict(row) if row else None
+    return db.one_dict("SELECT * FROM people WHERE id_number = ?", (id_number,))
 
 
 def list_people(db: Database, *, search=None, unit=None, building=None, role=None, vip=None, limit=0) -> list[dict]:
@@ -145,8 +142,7 @@ def find_link(db: Database, pid: int, unit_id: int, role: str | None = None, *, 
         params.append(role)
     if open_only:
         sql += ' AND "end" IS NULL'
-    row = db.one(sql + " ORDER BY id DESC", params)
-    return dict(row) if row else None
+    return db.one_dict(sql + " ORDER BY id DESC", params)
 
 
 def export_people_rows(db: Database):
@@ -160,8 +156,7 @@ def export_people_rows(db: Database):
 
 # staff ------------------------------------------------------------------
 def staff_by_code(db: Database, code: str) -> dict | None:
-    row = db.one("SELECT * FROM staff WHERE code = ? COLLATE NOCASE", (code,))
-    return dict(row) if row else None
+    return db.one_dict("SELECT * FROM staff WHERE code = ? COLLATE NOCASE", (code,))
 
 
 def staff_by_name(db: Database, name: str) -> list[dict]:

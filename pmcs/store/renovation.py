@@ -129,13 +129,11 @@ HOLDS_DEPOSIT = """EXISTS (SELECT 1 FROM renovation_fees f WHERE f.renovation_id
 
 
 def by_number(db: Database, number: str) -> dict | None:
-    row = db.one(RENO_SELECT + " WHERE r.number = ?", (number,))
-    return dict(row) if row else None
+    return db.one_dict(RENO_SELECT + " WHERE r.number = ?", (number,))
 
 
 def by_seq(db: Database, seq: int) -> dict | None:
-    row = db.one(RENO_SELECT + " WHERE r.seq = ? ORDER BY r.year DESC LIMIT 1", (seq,))
-    return dict(row) if row else None
+    return db.one_dict(RENO_SELECT + " WHERE r.seq = ? ORDER BY r.year DESC LIMIT 1", (seq,))
 
 
 def next_seq(db: Database, year: int) -> int:
@@ -144,9 +142,8 @@ def next_seq(db: Database, year: int) -> int:
 
 def live_for_unit(db: Database, unit_id: int, states) -> dict | None:
     marks = ", ".join("?" * len(states))
-    row = db.one(RENO_SELECT + f" WHERE r.unit_id = ? AND r.status IN ({marks}) ORDER BY r.id DESC LIMIT 1",
+    return db.one_dict(RENO_SELECT + f" WHERE r.unit_id = ? AND r.status IN ({marks}) ORDER BY r.id DESC LIMIT 1",
                  (unit_id, *states))
-    return dict(row) if row else None
 
 
 def insert(db: Database, row: dict) -> int:
@@ -193,10 +190,9 @@ def passes(db: Database, reno_id: int) -> list[dict]:
 
 def pass_out(db: Database, number: str) -> dict | None:
     """The pass with this number that is in someone's hands, with its renovation's number."""
-    row = db.one("""SELECT p.*, r.number AS renovation FROM renovation_passes p
+    return db.one_dict("""SELECT p.*, r.number AS renovation FROM renovation_passes p
                     JOIN renovations r ON r.id = p.renovation_id WHERE p.number = ? AND p.returned_at IS NULL""",
                  (number,))
-    return dict(row) if row else None
 
 
 def insert_pass(db: Database, row: dict) -> int:

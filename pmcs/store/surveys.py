@@ -222,8 +222,7 @@ def sample_rows(db: Database, sid: int, *, unreached_only: bool = False) -> list
 
 
 def sample_entry(db: Database, sid: int, unit_id: int) -> dict | None:
-    row = db.one("SELECT * FROM survey_sample WHERE survey_id = ? AND unit_id = ?", (sid, unit_id))
-    return dict(row) if row else None
+    return db.one_dict("SELECT * FROM survey_sample WHERE survey_id = ? AND unit_id = ?", (sid, unit_id))
 
 
 def sample_surveyors(db: Database, sid: int) -> dict[int, str | None]:
@@ -237,8 +236,7 @@ def sample_size(db: Database, sid: int) -> int:
 
 # responses -------------------------------------------------------------
 def response_for_unit(db: Database, sid: int, unit_id: int) -> dict | None:
-    row = db.one("SELECT * FROM survey_responses WHERE survey_id = ? AND unit_id = ?", (sid, unit_id))
-    return dict(row) if row else None
+    return db.one_dict("SELECT * FROM survey_responses WHERE survey_id = ? AND unit_id = ?", (sid, unit_id))
 
 
 def answered_units(db: Database, sid: int) -> dict[int, int]:
@@ -312,9 +310,8 @@ def update_action(db: Database, aid: int, changes: dict) -> None:
 
 
 def action_by_id(db: Database, aid: int) -> dict | None:
-    row = db.one("SELECT a.*, s.name AS survey FROM survey_actions a JOIN surveys s ON s.id = a.survey_id "
+    return db.one_dict("SELECT a.*, s.name AS survey FROM survey_actions a JOIN surveys s ON s.id = a.survey_id "
                  "WHERE a.id = ?", (aid,))
-    return dict(row) if row else None
 
 
 def list_actions(db: Database, *, survey_id=None, status=None, owner=None) -> list[dict]:
