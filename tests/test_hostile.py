@@ -184,6 +184,22 @@ def test_history_and_show(pmcs, ref, fmt, lang):
     hostile(pmcs, "person", "show", ref, readonly=True)
 
 
+
+ODD_REFS = ["²", "P²", "GT²", "TS-2026-²", "TS-²", "ZG²", "P" + "9" * 25, "GT" + "9" * 25, "TS-2026-" + "9" * 25,
+            "٣", "P٣", "GT٣", "-1", "0"]
+REF_COMMANDS = [("person", "show"), ("comms", "show"), ("comms", "done"), ("complaint", "show"), ("repair", "show"),
+                ("request", "show"), ("survey", "show"), ("handover", "checklist"), ("renovation", "show"),
+                ("duty", "done"), ("history",)]
+
+
+@pytest.mark.parametrize("command", REF_COMMANDS, ids=" ".join)
+def test_odd_numbers_in_refs(pmcs, command):
+    """Superscript or Arabic-Indic digits and numbers too big for SQLite are 'not found', not a crash
+    (`P²` passed str.isdigit() and then broke int(); `GT` + 25 digits overflowed SQLite)."""
+    seed(pmcs)
+    for ref in ODD_REFS:
+        hostile(pmcs, *command, ref)
+
 # --- CSV files -------------------------------------------------------------------------
 
 UNIT_HEADERS = ["code", "building", "entrance", "floor", "area", "type", "status", "房号", "楼栋", "面积", "状态"]

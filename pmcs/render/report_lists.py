@@ -34,7 +34,7 @@ def _table(title: str, columns: list[tuple[str, bool]], rows: list[list[str]], b
 def _natural(text: str):
     import re
 
-    return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", text or "") if p]
+    return [(0, int(p), "") if p.isdecimal() else (1, 0, p) for p in re.split(r"(\d+)", text or "") if p]
 
 
 def fee_status(data: dict, fmt: str) -> None:

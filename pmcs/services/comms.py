@@ -25,7 +25,7 @@ def comm_ref(cid: int) -> str:
 def get_comm(s, ref: str) -> dict:
     text = (ref or "").strip().upper()
     digits = text[2:] if text.startswith("GT") else text
-    row = q.comm_by_id(s.db, int(digits)) if digits.isdigit() else None
+    row = q.comm_by_id(s.db, int(digits)) if digits.isascii() and digits.isdigit() and len(digits) <= 18 else None
     if row is None:
         raise NotFound("error.comm_not_found", hint="hint.comm_list", ref=ref)
     return row | {"ref": comm_ref(row["id"])}

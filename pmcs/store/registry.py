@@ -16,7 +16,7 @@ def parse_person_ref(ref: str) -> int | None:
     ref = ref.strip().upper()
     if ref.startswith("P-"):
         ref = "P" + ref[2:]
-    if 1 < len(ref) <= 19 and ref[0] == "P" and ref[1:].isdigit():
+    if 1 < len(ref) <= 19 and ref[0] == "P" and ref[1:].isascii() and ref[1:].isdigit():
         return int(ref[1:])
     return None
 
