@@ -18,6 +18,8 @@ import codecs
 import csv
 import errno
 import io
+import itertools
+import operator
 import os
 import re
 import stat
@@ -35,7 +37,6 @@ SNIFF_BYTES = 1 << 20  # encoding is decided on the first 1 MiB
 FIELD_LIMIT = 10 * 1024 * 1024  # one cell may not exceed 10 MB
 _PROBE = "a,\"'\r\n"  # readable encodings must spell these as ASCII does
 _GB = {"gbk", "gb2312"}  # cp936 looks up as gbk; gb18030 is their superset
-_SPLIT_LINES = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")  # after \n, \r\n or a lone \r
 _HEADER_MARKS = re.compile(
     r"^[\s*]+|(?:[\s*]|[(（]\s*(?:必填|选填|required|optional)\s*[)）])+$", re.IGNORECASE
 )
@@ -213,13 +214,32 @@ def write_private(path: str, text: str, encoding: str = "utf-8") -> None:
 
 # --- reading ---------------------------------------------------------------
 
-def _raw_lines(prefix: bytes, rest) -> Iterator[bytes]:
-    """Byte lines of the sniffed prefix followed by the rest of the stream."""
-    for line in io.BytesIO(prefix):
-        if not line.endswith(b"\n"):  # the prefix cut a line: finish it
-            line += rest.readline()
-        yield line
-    yield from rest
+BLOCK = 1 << 20  # bytes decoded at a time
+
+
+def _blocks(prefix: bytes, rest) -> Iterator[bytes]:
+    """The sniffed prefix and the rest of the stream in blocks that end with a
+    b"\\n" (the last one may not): a block never cuts a line, nor a character."""
+    buf = prefix
+    while True:
+        cut = buf.rfind(b"\n") + 1
+        if cut:
+            yield buf[:cut]
+            buf = buf[cut:]
+        more = rest.read(BLOCK)
+        if not more:
+            break
+        buf += more
+    if buf:
+        yield buf
+
+
+def _count_lines(text: str) -> int:
+    return sum(1 for _ in io.StringIO(text, newline=""))
+
+
+def _cell_text(value: str) -> str:
+    return (unneutralise(value) if value[:1] == "'" else value).strip()
 
 
 def _clean_header(cell: str) -> str:
@@ -229,13 +249,12 @@ def _clean_header(cell: str) -> str:
 class CsvSource:
     """Opened by read_csv; iterate it for (line_no, {canonical_name: raw_text}) pairs."""
 
-    def __init__(self, name: str, encoding: str, raw_lines: Iterator[bytes],
+    def __init__(self, name: str, encoding: str, blocks: Iterator[bytes],
                  fields: Sequence[Field], required: Iterable[str], closer=None):
         self.name = name
         self.encoding = encoding
-        self.line = 0  # physical lines handed to the csv reader so far
         self._closer = closer
-        self._reader = csv.reader(self._text_lines(raw_lines))
+        self._reader = csv.reader(itertools.chain.from_iterable(self._text_blocks(blocks)))
         header = None
         while header is None:
             try:
@@ -267,27 +286,29 @@ class CsvSource:
         return UserError("error.encoding", hint="hint.encoding", file=self.name,
                          encoding=self.encoding, line=max(line, 1))
 
-    def _text_lines(self, raw_lines: Iterator[bytes]) -> Iterator[str]:
-        """Decoded physical lines, counted. Splitting bytes on b"\\n" is safe
-        because readable encodings never use 0x0A inside a multibyte char; a
-        decoding error is thus pinned to its exact line."""
+    @property
+    def line(self) -> int:
+        """Physical lines handed to the csv reader so far."""
+        return self._reader.line_num
+
+    def _text_blocks(self, blocks: Iterator[bytes]) -> Iterator[Iterable[str]]:
+        """Each block decoded, as an iterator of its physical lines (ended by \\n,
+        \\r\\n or a lone \\r). Whole blocks are decoded at once; splitting bytes on
+        b"\\n" is safe because readable encodings never use 0x0A inside a multibyte
+        char, so a decoding error is pinned to its exact line from the bytes before it."""
         decode = codecs.getincrementaldecoder(self.encoding)().decode
         try:
-            for raw in raw_lines:
-                text = decode(raw)
-                # fast path: no \r except in a final \r\n; else split on lone \r too
-                cr = text.find("\r")
-                if cr < 0 or (cr == len(text) - 2 and text[-1] == "\n"):
-                    pieces: Iterable[str] = (text,) if text else ()
-                else:
-                    pieces = [p for p in _SPLIT_LINES.split(text) if p]
-                for piece in pieces:
-                    self.line += 1
-                    yield piece
+            for block in blocks:
+                try:
+                    text = decode(block)
+                except UnicodeDecodeError as e:
+                    good = block[:e.start].decode(self.encoding, "replace")
+                    ended = not good or good[-1] in "\r\n"
+                    raise self._encoding_error(self.line + _count_lines(good) + ended) from None
+                yield io.StringIO(text, newline="")
             tail = decode(b"", True)  # raises on a truncated char at the end
             if tail:
-                self.line += 1
-                yield tail
+                yield (tail,)
         except UnicodeDecodeError:
             raise self._encoding_error(self.line + 1) from None
         except OSError as e:
@@ -301,17 +322,24 @@ class CsvSource:
             raise self._encoding_error(self.line) from None
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
+        names = tuple(name for _, name in self._index)
+        positions = [pos for pos, _ in self._index]
+        width = max(positions, default=-1) + 1
+        pick = operator.itemgetter(*positions) if len(positions) > 1 else lambda row: (row[positions[0]],)
         try:
             while True:
                 try:
                     line, row = self._next_row()
                 except StopIteration:
                     return
-                if not any(c.strip() for c in row):
-                    continue
-                n = len(row)
-                yield line, {name: unneutralise(row[pos]).strip() if pos < n else ""
-                             for pos, name in self._index}
+                if not row or (not row[0].strip() and not any(c.strip() for c in row)):
+                    continue  # a blank line, or only separators
+                if len(row) < width:  # a short row: the missing cells are empty
+                    row = row + [""] * (width - len(row))
+                cells = pick(row)
+                # strip in C; only a row with an apostrophe somewhere may hold a neutralised cell
+                cells = map(_cell_text if "'" in "".join(cells) else str.strip, cells)
+                yield line, dict(zip(names, cells))
         finally:
             self.close()
 
@@ -350,7 +378,7 @@ def read_csv(path: str, fields: Sequence[Field], *, required: Iterable[str] = ()
         except OSError as e:
             raise UserError("error.file_read", path=name, detail=e.strerror or str(e)) from None
         enc = enc or _detect(prefix, len(prefix) < SNIFF_BYTES)
-        return CsvSource(name, enc, _raw_lines(prefix, raw), fields, required, owned)
+        return CsvSource(name, enc, _blocks(prefix, raw), fields, required, owned)
     except BaseException:
         if owned is not None:
             owned.close()

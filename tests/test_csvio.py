@@ -109,6 +109,14 @@ def test_bad_bytes_after_sniff_window_report_their_line(tmp_path):
     assert err.params["encoding"] == "utf-8"
 
 
+def test_bad_bytes_line_counts_every_line_ending(tmp_path):
+    """Blocks are decoded whole: the line of a bad byte is still exact, counting lone CRs."""
+    data = b"code,name\r1,a\r\n2,b\r" + "3,王\r".encode("gb18030") + b"4,d\r"
+    with pytest.raises(UserError) as e:
+        rows(read_csv(write(tmp_path, data), FIELDS, encoding="utf-8"))
+    assert e.value.key == "error.encoding" and e.value.params["line"] == 4
+
+
 def test_truncated_char_at_end_of_file(tmp_path):
     data = "code,name\r\n1,中".encode()[:-1]
     raises("error.encoding", rows, read_csv(write(tmp_path, data), FIELDS, encoding="utf-8"))
