@@ -1,4 +1,6 @@
 """ID numbers (GB 11643), phones and masking."""
+from datetime import date
+
 import pytest
 from hypothesis import given, strategies as st
 
@@ -45,6 +47,19 @@ def test_exactly_one_check_digit_is_accepted(first17):
     assert len(accepted) in (0, 1)  # 0 when the birth date is not real
     if accepted:
         assert accepted[0] == id_check_digit(first17)
+
+
+@given(st.dates(min_value=date(1800, 1, 1), max_value=date(2099, 12, 31)),
+       st.text(alphabet="0123456789", min_size=9, max_size=9))
+def test_every_real_birth_date_since_1900_passes(born, digits):
+    first17 = digits[:6] + born.strftime("%Y%m%d") + digits[6:]
+    number = first17 + id_check_digit(first17)
+    if born.year >= 1900:
+        assert clean_id_number(number) == number
+    else:
+        with pytest.raises(FieldError) as e:
+            clean_id_number(number)
+        assert e.value.key == "error.id_birth"
 
 
 @pytest.mark.parametrize("raw,clean", [

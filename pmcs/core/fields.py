@@ -53,46 +53,97 @@ class Schema:
         return [f.name for f in self.fields]
 
 
+def _plain_pattern(max_len: int, multiline: bool):
+    """fullmatch of a text free of control characters, 1..max_len long: the common
+    case of clean_value decided by one C call."""
+    key = (max_len, multiline)
+    hit = _PLAIN.get(key)
+    if hit is None:
+        banned = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff" + ("" if multiline else r"\n\r")
+        hit = _PLAIN[key] = re.compile(f"[^{banned}]{{1,{max_len}}}").fullmatch
+    return hit
+
+
+_PLAIN: dict = {}
+_PLANS: dict = {}
+
+
+def _plan(f: Field):
+    """(field, plain-text fullmatch, converter of a plain text) for a field, made once."""
+    hit = _PLANS.get(id(f))
+    if hit is None or hit[0] is not f:
+        plain = _plain_pattern(MAX_TEXT if f.multiline else f.max_len, f.multiline)
+        hit = _PLANS[id(f)] = (f, plain, _converter(f))
+    return hit
+
+
+def _converter(f: Field) -> Callable[[str], object]:
+    name = f.name
+    if f.check is not None:
+        check = f.check
+        return lambda text: check(text, name)
+    if f.kind == "text":
+        return str
+    if f.kind == "enum":
+        return lambda text: parse_choice(f.enum, text, name)
+    if f.kind == "int":
+        return lambda text: _int(text, name)
+    if f.kind == "float":
+        return lambda text: _float(text, name)
+    if f.kind == "date":
+        return lambda text: parse_date(text, name).isoformat()
+    if f.kind == "bool":
+        return lambda text: parse_bool(text, name)
+    raise ValueError(f"unknown field kind {f.kind}")  # programming error
+
+
+def _int(text: str, field: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise FieldError(field, "error.bad_number", value=text) from None
+
+
+def _float(text: str, field: str) -> float:
+    try:
+        num = float(text.replace(",", ""))
+    except ValueError:
+        raise FieldError(field, "error.bad_number", value=text) from None
+    if num != num or num in (float("inf"), float("-inf")):
+        raise FieldError(field, "error.bad_number", value=text)
+    return num
+
+
 def clean_value(f: Field, value):
     """Clean one value; '' and None mean 'not given' and return None."""
     if value is None:
         return None
-    if isinstance(value, bool) and f.kind == "bool":
+    _, plain, convert = _plan(f)
+    if type(value) is str:
+        text = value.strip()
+        if text == "":
+            return None
+        if not plain(text):
+            _refuse_text(f, text)
+    elif isinstance(value, bool) and f.kind == "bool":
         return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and f.kind in ("int", "float"):
-        text = str(value)
     else:
-        text = str(value).strip()
-    if text == "":
-        return None
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and f.kind in ("int", "float"):
+            text = str(value)
+        else:
+            text = str(value).strip()
+        if text == "":
+            return None
+        _refuse_text(f, text)
+    return convert(text)
+
+
+def _refuse_text(f: Field, text: str) -> None:
+    """Raise the FieldError a text with control characters or too long deserves."""
     if _CONTROL.search(text) or (not f.multiline and ("\n" in text or "\r" in text)):
         raise FieldError(f.name, "error.control_chars")
     if len(text) > (MAX_TEXT if f.multiline else f.max_len):
         raise FieldError(f.name, "error.too_long", max=MAX_TEXT if f.multiline else f.max_len)
-    if f.check is not None:
-        return f.check(text, f.name)
-    if f.kind == "text":
-        return text
-    if f.kind == "enum":
-        return parse_choice(f.enum, text, f.name)
-    if f.kind == "int":
-        try:
-            return int(text)
-        except ValueError:
-            raise FieldError(f.name, "error.bad_number", value=text) from None
-    if f.kind == "float":
-        try:
-            num = float(text.replace(",", ""))
-        except ValueError:
-            raise FieldError(f.name, "error.bad_number", value=text) from None
-        if num != num or num in (float("inf"), float("-inf")):
-            raise FieldError(f.name, "error.bad_number", value=text)
-        return num
-    if f.kind == "date":
-        return parse_date(text, f.name).isoformat()
-    if f.kind == "bool":
-        return parse_bool(text, f.name)
-    raise ValueError(f"unknown field kind {f.kind}")  # programming error
 
 
 def parse_date(text: str, field: str = "date") -> date:
@@ -139,16 +190,29 @@ def validate(schema: Schema, values: dict, *, partial: bool = False) -> tuple[di
     """Clean a record and return every field error, for importers that report them all."""
     errors: list[FieldError] = []
     out: dict = {}
-    for f in schema.fields:
-        if f.name not in values:
+    for f, plain, convert in _schema_plan(schema):
+        name = f.name
+        if name not in values:
             if f.required and not partial:
-                errors.append(FieldError(f.name, "error.required"))
+                errors.append(FieldError(name, "error.required"))
             continue
+        value = values[name]
         try:
-            out[f.name] = clean_value(f, values[f.name])
+            # the common case inline (an import calls this for every cell): plain text
+            if type(value) is str and (text := value.strip()) and plain(text):
+                out[name] = convert(text)
+            else:
+                out[name] = clean_value(f, value)
         except FieldError as e:
             errors.append(e)
             continue
-        if f.required and out[f.name] is None:
-            errors.append(FieldError(f.name, "error.required"))
+        if f.required and out[name] is None:
+            errors.append(FieldError(name, "error.required"))
     return out, errors
+
+
+def _schema_plan(schema: Schema) -> list:
+    hit = _PLANS.get(id(schema))
+    if hit is None or hit[0] is not schema:
+        hit = _PLANS[id(schema)] = (schema, [_plan(f) for f in schema.fields])
+    return hit[1]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pmcs.core.fields import Field, Schema
 from pmcs.core.ids import clean_id_number, clean_phone
@@ -13,6 +14,7 @@ _TRIPLE = re.compile(r"^(?P<b>[0-9A-Za-z]+)-(?P<e>[0-9A-Za-z]+)-(?P<r>\d{3,5})$"
 _PAIR = re.compile(r"^(?P<b>[A-Za-z][0-9A-Za-z]*?|[0-9A-Za-z]+(?=-))-?(?P<r>\d{3,5})$")
 
 
+@lru_cache(maxsize=1 << 16)  # a people file names the same units again and again
 def clean_unit_code(value: str, field: str = "code") -> str:
     code = value.strip().upper().replace("—", "-").replace("－", "-")
     if not UNIT_CODE_RE.match(code) or "--" in code or code.endswith("-"):
