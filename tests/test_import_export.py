@@ -177,3 +177,46 @@ def test_any_names_round_trip_through_export_and_import(tmp_path_factory, names,
     a.ok("person", "export", "-o", out)
     b.ok("person", "import", out)
     assert b.rows("SELECT name, notes FROM people ORDER BY id") == a.rows("SELECT name, notes FROM people ORDER BY id")
+
+
+def test_imported_records_have_their_events_in_order(pmcs, tmp_path):
+    """Import events are written by SQLite from the rows just inserted: each record's history
+    must still hold exactly what was stored, in row order (import before its links)."""
+    units = tmp_path / "u.csv"
+    units.write_text("code,area,status\n1-1-101,88.5,occupied\n1-1-102,,\n", encoding="utf-8")
+    pmcs.ok("unit", "import", units)
+    assert [json.loads(r[0]) for r in pmcs.rows("SELECT after FROM events WHERE ref = '1-1-101' ORDER BY id")] == [
+        {"area": 88.5, "building": "1", "code": "1-1-101", "entrance": "1", "floor": 1, "status": "occupied",
+         "type": "residential"}]
+    pmcs.ok("person", "add", "--name", "旧人", "--phone", "13900000000")
+    people = tmp_path / "p.csv"
+    people.write_text(
+        "ref,name,phone,phone2,id_number,vip,notes,unit,role,start\n"
+        f"P00001,旧人,13900000001,,,,,1-1-102,tenant,\n"
+        f",王五,13812345678,0755-23456789,{make_id(random.Random(1))},是,\"两行\n备注\",1-1-101,owner,2024-01-01\n"
+        f",王五,13812345678,0755-23456789,{make_id(random.Random(1))},是,\"两行\n备注\",1-1-102,family,\n",
+        encoding="utf-8")
+    pmcs.ok("person", "import", people, "--mode", "upsert")
+
+    def history(ref):
+        return [(a, json.loads(b) if b else None, json.loads(c))
+                for a, b, c in pmcs.rows("SELECT action, before, after FROM events WHERE ref = ? ORDER BY id", (ref,))]
+
+    assert history("P00001")[1:] == [
+        ("import", {"phone": "13900000000"}, {"phone": "13900000001"}),
+        ("link", None, {"end": None, "role": "tenant", "start": None, "unit": "1-1-102"})]
+    assert history("P00002") == [
+        ("import", None, {"id_number": make_id(random.Random(1)), "name": "王五", "notes": "两行\n备注",
+                          "phone": "13812345678", "phone2": "0755-23456789", "vip": 1}),
+        ("link", None, {"end": None, "role": "owner", "start": "2024-01-01", "unit": "1-1-101"}),
+        ("link", None, {"end": None, "role": "family", "start": None, "unit": "1-1-102"})]
+
+
+@pytest.mark.parametrize("pid", [1, 42, 99999, 100000, 1234567])
+def test_person_ref_spelled_the_same_in_sql(pid):
+    import sqlite3
+
+    from pmcs.store.imports import PERSON_REF_SQL
+    from pmcs.store.registry import person_ref
+
+    assert sqlite3.connect(":memory:").execute(f"SELECT {PERSON_REF_SQL.format('?')}", (pid,)).fetchone()[0] == person_ref(pid)

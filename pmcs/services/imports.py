@@ -103,23 +103,33 @@ def import_people(s, path: str, *, mode="insert", encoding=None, dry_run=False, 
         units = q.unit_ids(s.db)
         writer = qi.PeopleWriter(s.db, s.now_iso(), s.actor)
         seen: dict[str, int] = {}  # key in file -> person id (a person on several rows = several links)
+        known = writer.by_id_number
         for line, raw in src:
             result.rows += 1
             rec, problems = validate(PERSON_ROW, raw)
-            if rec.get("unit") and rec["unit"] not in units:
-                problems.append(FieldError("unit", "error.unknown_unit", value=rec["unit"]))
-            try:
-                check_link_dates(rec.get("start"), rec.get("end"))
-            except FieldError as e:
-                problems.append(e)
+            unit, start, end = rec.get("unit"), rec.get("start"), rec.get("end")
+            if unit and unit not in units:
+                problems.append(FieldError("unit", "error.unknown_unit", value=unit))
+            if start and end:
+                try:
+                    check_link_dates(start, end)
+                except FieldError as e:
+                    problems.append(e)
             if problems:
                 _field_errors(errors, line, problems)
                 continue
-            pid = _place_person(s, writer, rec, mode, seen, person_cols, result, errors, line)
-            if pid is None:
-                continue
-            if rec.get("unit"):
-                writer.link(pid, units[rec["unit"]], rec["unit"], rec.get("role") or "owner", rec.get("start"), rec.get("end"))
+            id_number = rec.get("id_number")
+            if rec.get("ref") is None and (id_number is None or id_number not in known):
+                pid = writer.insert(rec)  # the common case: someone new, nobody to match
+                result.inserted += 1
+                if id_number:
+                    seen[id_number] = pid
+            else:
+                pid = _place_person(s, writer, rec, mode, seen, person_cols, result, errors, line)
+                if pid is None:
+                    continue
+            if unit:
+                writer.link(pid, units[unit], rec.get("role") or "owner", start, end)
             if progress and result.rows % 1000 == 0:
                 progress(result.rows)
         writer.flush()
@@ -170,7 +180,7 @@ class _DryRun(Exception):
 def all_or_nothing(s, name: str, errors, dry_run: bool):
     """One BEGIN IMMEDIATE transaction that keeps nothing if any row failed, or on --dry-run."""
     try:
-        with s.write():
+        with s.write(), qi.big_cache(s.db):
             yield
             if errors:
                 raise ImportFailed(name, errors)
