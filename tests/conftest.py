@@ -78,7 +78,10 @@ class Runner:
         conn = sqlite3.connect(self.db_path)
         try:
             tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
-            return {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall() for t in tables}
+            dump = {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall() for t in tables}
+            # the schema too: imports drop and rebuild indexes inside their transaction
+            dump["schema"] = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name").fetchall()
+            return dump
         finally:
             conn.close()
 

@@ -220,3 +220,25 @@ def test_person_ref_spelled_the_same_in_sql(pid):
     from pmcs.store.registry import person_ref
 
     assert sqlite3.connect(":memory:").execute(f"SELECT {PERSON_REF_SQL.format('?')}", (pid,)).fetchone()[0] == person_ref(pid)
+
+
+@pytest.mark.parametrize("outcome", ["imported", "dry-run", "refused"])
+def test_indexes_are_there_after_a_bulk_load(pmcs, tmp_path, outcome):
+    """Into empty tables the people import builds its indexes at the end; whatever happens,
+    the schema afterwards is the schema before, and the unique ID number index still bites."""
+    ufile, pfile, _, ids = estate_files(tmp_path, "utf-8", n_units=40, n_people=60)
+    pmcs.ok("unit", "import", ufile)
+    schema = pmcs.dump()["schema"]
+    if outcome == "refused":
+        with open(pfile, "a", encoding="utf-8") as f:
+            f.write("坏人,13800000000,110105194912310021,1-1-0101,业主\n")  # bad check digit
+    args = ["--dry-run"] if outcome == "dry-run" else []
+    result = pmcs("person", "import", pfile, *args)
+    assert result.exit_code == (1 if outcome == "refused" else 0), result.stderr
+    assert pmcs.dump()["schema"] == schema
+    plan = pmcs.rows("EXPLAIN QUERY PLAN SELECT id FROM people WHERE id_number = ?", (sorted(ids)[0],))
+    assert "idx_people_id_number" in plan[0][-1]
+    if outcome == "imported":
+        existing = sorted(ids)[0]
+        r = pmcs("person", "add", "--name", "重复", "--id-number", existing)
+        assert r.exit_code != 0

@@ -99,7 +99,7 @@ def import_people(s, path: str, *, mode="insert", encoding=None, dry_run=False, 
     result = ImportResult(src.name, dry_run=dry_run, encoding=src.encoding)
     errors = csvio.LineErrors()
     person_cols = [c for c in src.columns if c in q.PERSON_COLS]
-    with all_or_nothing(s, src.name, errors, dry_run):
+    with all_or_nothing(s, src.name, errors, dry_run), qi.indexes_built_after(s.db, "people", "person_units"):
         units = q.unit_ids(s.db)
         writer = qi.PeopleWriter(s.db, s.now_iso(), s.actor)
         seen: dict[str, int] = {}  # key in file -> person id (a person on several rows = several links)
