@@ -29,3 +29,17 @@ def test_text_cleaning_matches_the_rules(value, multiline, max_len):
     except FieldError as e:
         got = e.key
     assert got == expected(f, value)
+
+
+@given(st.dictionaries(st.sampled_from(["name", "phone", "id_number", "vip", "unit", "role", "start", "notes"]),
+                       st.one_of(st.sampled_from(["", " ", "王五", "13812345678", "是", "owner", "业主", "2024-02-30",
+                                                  "2024-02-28", "1-1-101", "x\x00"]), texts), max_size=8))
+def test_a_validator_for_fixed_columns_agrees_with_validate(values):
+    from pmcs.core.fields import validate, validator
+    from pmcs.core.registry import PERSON_ROW
+
+    def keys(result):
+        out, errors = result
+        return out, [(e.field, e.key) for e in errors]
+
+    assert keys(validator(PERSON_ROW, values)(values)) == keys(validate(PERSON_ROW, values))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from pmcs.core.fields import validate
+from pmcs.core.fields import validator
 from pmcs.core.registry import LINK, PERSON, PERSON_ROW, UNIT, check_link_dates, complete_unit
 from pmcs.errors import FieldError, UserError
 from pmcs.services.common import public, what
@@ -65,9 +65,10 @@ def import_units(s, path: str, *, mode="insert", encoding=None, dry_run=False, p
         existing = q.unit_ids(s.db)
         seen: dict[str, int] = {}
         writer = qi.UnitWriter(s.db, s.now_iso(), s.actor)
+        check = validator(UNIT, src.columns)
         for line, raw in src:
             result.rows += 1
-            rec, problems = validate(UNIT, raw)
+            rec, problems = check(raw)
             if problems:
                 _field_errors(errors, line, problems)
                 continue
@@ -104,9 +105,10 @@ def import_people(s, path: str, *, mode="insert", encoding=None, dry_run=False, 
         writer = qi.PeopleWriter(s.db, s.now_iso(), s.actor)
         seen: dict[str, int] = {}  # key in file -> person id (a person on several rows = several links)
         known = writer.by_id_number
+        check = validator(PERSON_ROW, src.columns)
         for line, raw in src:
             result.rows += 1
-            rec, problems = validate(PERSON_ROW, raw)
+            rec, problems = check(raw)
             unit, start, end = rec.get("unit"), rec.get("start"), rec.get("end")
             if unit and unit not in units:
                 problems.append(FieldError("unit", "error.unknown_unit", value=unit))
