@@ -74,7 +74,7 @@ MESSAGES = {
     "cmd.history": ("Show every recorded change of one record (unit code, P…, S…).", "显示某条记录的全部变更（房号、P…、S…）。"),
     "arg.ref": ("Reference of the record.", "记录编号。"),
     "col.when": ("When", "时间"),
-    "col.who": ("Who", "操作人"),
+    "col.who": ("who", "操作人"),
     "col.action": ("Action", "操作"),
     "col.change": ("Change", "变更"),
     "history.none": ("No recorded changes for {ref}", "{ref} 没有变更记录"),

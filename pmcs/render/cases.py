@@ -96,16 +96,13 @@ def show_case(case: dict, fmt: str, now_iso: str) -> None:
     if case["cancel_reason"]:
         pairs.append((t("case.cancel_reason"), case["cancel_reason"]))
     key_values(f"{case['number']}", pairs)
-    from rich.table import Table
+    import shutil
 
     # on a narrow terminal the details go below the table, one line per step, instead of a
     # column squeezed to a few characters
-    wide = console().width >= 110
-    table = Table(title=t("case.timeline"), title_justify="left", header_style="bold")
+    wide = shutil.get_terminal_size((100, 24)).columns >= 110
     keys = ("step", "started", "due", "done", "who", "late") + (("details",) if wide else ())
-    for key in keys:
-        table.add_column(t(f"col.{key}"), overflow="fold", no_wrap=key != "details")
-    below = []
+    rows, red, below = [], [], []
     for st in case["steps"]:
         end = st["done_at"] or now_iso
         late = overdue_text(st["due_at"], end) if st["due_at"] else ""
@@ -114,13 +111,15 @@ def show_case(case: dict, fmt: str, now_iso: str) -> None:
         if st["note"]:
             details = (details + "; " if details else "") + st["note"]
         name = t(f"step.{kind}.{st['step']}")
-        cells = [name, short_time(st["started_at"]), short_time(st["due_at"]), short_time(st["done_at"]),
-                 st["actor"] or "", late] + ([details] if wide else [])
-        table.add_row(*cells, style="red" if late else None)
+        rows.append([name, short_time(st["started_at"]), short_time(st["due_at"]), short_time(st["done_at"]),
+                     st["actor"] or "", late] + ([details] if wide else []))
+        red.append(bool(late))
         if details and not wide:
             below.append((name, details))
-    console().print(table)
+    sys.stdout.write("\n")
+    grid(t("case.timeline"), [t(f"col.{k}") for k in keys], rows, red=red, give_way=(6,) if wide else None)
     if below:
+        sys.stdout.write("\n")
         key_values(t("col.details"), below)
 
 
