@@ -169,3 +169,13 @@ def test_help_shows_what_each_argument_is(pmcs):
     """Typer 0.25 on Click 8.2+ lost argument help texts (cli/app.py puts them back)."""
     assert "3-2-1502" in pmcs.ok("unit", "show", "--help").stdout
     assert "TS-2026-0042" in pmcs.ok("complaint", "show", "--help").stdout
+
+
+def test_an_unknown_command_is_named_once_with_one_suggestion(pmcs):
+    r = pmcs("unit", "shw")
+    assert r.exit_code == 2
+    assert r.stderr.splitlines() == ["error: no such command: shw; did you mean show?", "hint: see: pmcs unit --help"]
+    r = pmcs("shw")
+    assert r.exit_code == 2 and r.stderr.splitlines()[-1] == "hint: see: pmcs --help"  # no double space
+    r = pmcs("--lang", "zh", "complaint", "shw")
+    assert r.exit_code == 2 and r.stderr.splitlines()[0] == "错误: 没有这个命令：shw；是不是要输入 show？"

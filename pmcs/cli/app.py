@@ -218,13 +218,19 @@ def _usage_message(e) -> str:
         return t("error.no_such_option", name=getattr(e, "option_name", "") or e.format_message())
     if kind == "BadParameter" and name:
         return t("error.bad_param", param=name, detail=getattr(e, "message", "") or e.format_message())
+    if kind == "NoSuchCommand":  # Click >= 8.4; Typer adds its own "Did you mean" to the message too
+        message = t("error.no_such_command", name=e.command_name)
+        if e.possibilities:
+            message += t("error.did_you_mean", names=", ".join(e.possibilities))
+        return message
     return e.format_message()
 
 
 def _command_path(e) -> str:
+    """`pmcs` and the subcommands, whatever name the program was started by (python -m, tests)."""
     ctx = getattr(e, "ctx", None)
-    path = ctx.command_path if ctx is not None else "pmcs"
-    return path.split(" ", 1)[1] if " " in path else ""
+    words = ctx.command_path.split()[1:] if ctx is not None else []
+    return " ".join(["pmcs", *words])
 
 
 def report(message: str, hint: str | None, code: int, exc: BaseException | None = None) -> int:
