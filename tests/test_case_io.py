@@ -201,7 +201,7 @@ def test_a_bad_row_changes_nothing_and_names_line_and_column(office, tmp_path):
     with pytest.raises(ImportFailed) as e:
         case_io.import_cases(office, write(tmp_path, text), kind="complaint")
     msg = e.value.message()
-    assert "3 bad rows" in msg
+    assert "rows with errors: 3" in msg
     for expected in ("line 3, column recorded_at", "line 3, column unit", "line 3, column acceptor",
                      "line 3, column category", "line 4, column step",
                      "line 6, column number: case TS-2026-0006 appears twice in the file (first on line 5)"):

@@ -72,7 +72,7 @@ def test_three_bad_rows_are_named_and_nothing_is_written(pmcs, tmp_path):
     result = pmcs("person", "import", f)
     assert result.exit_code == 1
     err = result.stderr
-    assert "3 bad rows" in err
+    assert "rows with errors: 3" in err
     assert "line 3, column ID number" in err and "check digit" in err
     assert "line 4, column unit" in err and "9-9-909" in err
     assert "line 5, column name" in err
@@ -242,3 +242,11 @@ def test_indexes_are_there_after_a_bulk_load(pmcs, tmp_path, outcome):
         existing = sorted(ids)[0]
         r = pmcs("person", "add", "--name", "重复", "--id-number", existing)
         assert r.exit_code != 0
+
+
+def test_one_bad_row_is_not_called_rows(pmcs, tmp_path):
+    bad = tmp_path / "u.csv"
+    bad.write_text("code,area\n1-1-101,abc\n", encoding="utf-8")
+    r = pmcs("unit", "import", bad)
+    assert r.exit_code == 1
+    assert r.stderr.splitlines()[0] == f"error: {bad}: rows with errors: 1; nothing was written"

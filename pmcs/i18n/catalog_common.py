@@ -90,7 +90,7 @@ MESSAGES = {
     # import/export
     "import.summary": ("{file}: {rows} rows read, {inserted} added, {updated} updated.", "{file}：读取 {rows} 行，新增 {inserted}，更新 {updated}。"),
     "import.dry_run": ("{file}: {rows} rows checked, all valid; nothing written (--dry-run).", "{file}：已检查 {rows} 行，全部有效；未写入（--dry-run）。"),
-    "import.failed": ("{file}: {count} bad rows; nothing was written", "{file}：有 {count} 行错误；未写入任何内容"),
+    "import.failed": ("{file}: rows with errors: {count}; nothing was written", "{file}：有 {count} 行错误；未写入任何内容"),
     "import.line_error": ("line {line}, column {column}: {why}", "第 {line} 行，{column} 列：{why}"),
     "import.more_errors": ("… and {count} more errors", "……另有 {count} 处错误"),
     "import.progress": ("Importing", "正在导入"),
