@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pmcs.core import sampling
 from pmcs.core.fields import Field, clean_value, parse_date
-from pmcs.core.survey_stats import parse_fraction
 from pmcs.core.surveys import clean_code, default_questionnaire, find_dimension, parse_days, parse_period
 from pmcs.errors import FieldError, NotAllowed, NotFound, UserError
 from pmcs.store import surveys as q
@@ -45,6 +43,8 @@ def fraction(value, field: str, *, allow_one: bool = False) -> float:
     try:
         if allow_one and str(value).strip().rstrip("%").strip() in ("1", "1.0", "100"):
             return 1.0
+        from pmcs.core.survey_stats import parse_fraction  # here: reminders import this module
+
         return parse_fraction(value, field)
     except ValueError:
         raise FieldError(field, "error.survey_bad_fraction", value=value) from None
@@ -151,6 +151,8 @@ def _sample_plan(margin, confidence, size, expected_response, stratify, exclude_
 def draw_sample(s, ref: str, *, margin="0.05", confidence="0.95", size: int | None = None, expected_response=None,
                 stratify="building", seed: int | None = None, exclude_within=None, assign=None,
                 replace=False, round_up=False) -> dict:
+    from pmcs.core import sampling  # here: reminders import this module, sampling needs random and statistics
+
     plan = _sample_plan(margin, confidence, size, expected_response, stratify, exclude_within)
     refs = [r.strip() for r in (assign or "").split(",") if r.strip()]
     with s.write():
@@ -234,6 +236,8 @@ def current_sample(s, ref: str) -> dict:
 
 def status(s, ref: str) -> dict:
     """Response rate overall, per building and per surveyor against the target; who is still to reach."""
+    from pmcs.core import sampling  # here: reminders import this module, sampling needs random and statistics
+
     from pmcs.core.survey_stats import response_rate
 
     survey = get_survey(s, ref)

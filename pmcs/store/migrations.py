@@ -30,6 +30,7 @@ NAMES = (
     "m007_case_indexes",
     "m013_open_work_index",
     "m014_survey_responses_index",
+    "m015_open_steps_index",
 )
 
 

@@ -107,6 +107,16 @@ def m014_survey_responses_index(db):
     db.execute("CREATE INDEX idx_survey_responses_survey ON survey_responses (survey_id, in_sample)")
 
 
+def m015_open_steps_index(db):
+    """Open cases counted by kind, step and status from a narrow index, in its order:
+    `pmcs today`'s "open work by step" (store/office.py: open_by_step) read the wide
+    idx_cases_open_work and sorted it, 31 ms for 16,349 open cases; this index: 5 ms.
+    Kind first, not status: the due-work queries (status = 'open', a due_at range) must keep
+    the covering open-work index (tests/test_store.py checks the plans); closed_at is listed so that
+    SQLite sees the index as covering."""
+    db.execute("CREATE INDEX idx_cases_open_steps ON cases (kind, step, status, closed_at) WHERE closed_at IS NULL")
+
+
 # later capabilities keep their tables beside their SQL; their order is fixed here
 # (and repeated as names in migrations.NAMES, so start-up need not import them)
 from pmcs.store.calendar import m005_calendar_and_sla  # noqa: E402
@@ -128,3 +138,4 @@ migration(m012_fees_scores)
 migration(m007_case_indexes)
 migration(m013_open_work_index)
 migration(m014_survey_responses_index)
+migration(m015_open_steps_index)
