@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from contextlib import contextmanager
 
+from pmcs.store.db import _ident
 from pmcs.store.registry import PERSON_COLS, UNIT_COLS, person_ref
 
 BATCH = 2000
@@ -40,7 +41,7 @@ def big_cache(db):
     growing by 100,000 rows no longer fit SQLite's default 2 MiB, and pages
     evicted mid-transaction are written to the WAL only to be read back."""
     before = db.scalar("PRAGMA cache_size")
-    db.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    db.execute(f"PRAGMA cache_size = {-int(IMPORT_CACHE_KIB)}")  # a PRAGMA takes no parameters
     try:
         yield
     finally:
@@ -53,14 +54,14 @@ def indexes_built_after(db, *tables: str):
     the same transaction: one sort per index instead of a B-tree insert per row (the
     usual way to bulk-load). The exact CREATE INDEX text is kept from sqlite_master;
     if the block fails, the rollback brings the indexes back with everything else."""
-    if any(db.scalar(f'SELECT 1 FROM "{t}" LIMIT 1') for t in tables):
+    if any(db.scalar(f"SELECT 1 FROM {_ident(t)} LIMIT 1") for t in tables):
         yield
         return
     marks = ",".join("?" * len(tables))
     ddl = db.query(f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
                    f"AND tbl_name IN ({marks})", tables)
     for name, _ in ddl:
-        db.execute(f'DROP INDEX "{name}"')
+        db.execute(f"DROP INDEX {_ident(name)}")
     yield
     for _, sql in ddl:
         db.execute(sql)
