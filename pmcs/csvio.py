@@ -218,17 +218,22 @@ BLOCK = 1 << 20  # bytes decoded at a time
 
 
 def _blocks(prefix: bytes, rest) -> Iterator[bytes]:
-    """The sniffed prefix and the rest of the stream in blocks that end with a
-    b"\\n" (the last one may not): a block never cuts a line, nor a character."""
-    buf = prefix
+    """The sniffed prefix and the rest of the stream in blocks that end with a line
+    end (the last one may not): a block never cuts a line, nor a character (readable
+    encodings never use 0x0A or 0x0D inside a multibyte character). Only the bytes
+    read since the last cut are searched, so a file of lone CRs or one long line is
+    still read in linear time."""
+    buf, start = prefix, 0
     while True:
-        cut = buf.rfind(b"\n") + 1
+        # a CR as the very last byte may be the first half of a CRLF: wait for the next read
+        cut = max(buf.rfind(b"\n", start), buf.rfind(b"\r", start, len(buf) - 1)) + 1
         if cut:
             yield buf[:cut]
             buf = buf[cut:]
         more = rest.read(BLOCK)
         if not more:
             break
+        start = max(len(buf) - 1, 0)  # the kept tail holds no line end but perhaps a final CR
         buf += more
     if buf:
         yield buf
@@ -293,24 +298,32 @@ class CsvSource:
 
     def _text_blocks(self, blocks: Iterator[bytes]) -> Iterator[Iterable[str]]:
         """Each block decoded, as an iterator of its physical lines (ended by \\n,
-        \\r\\n or a lone \\r). Whole blocks are decoded at once; splitting bytes on
-        b"\\n" is safe because readable encodings never use 0x0A inside a multibyte
-        char, so a decoding error is pinned to its exact line from the bytes before it."""
-        decode = codecs.getincrementaldecoder(self.encoding)().decode
+        \\r\\n or a lone \\r). Whole blocks are decoded at once; a decoding error is
+        pinned to its exact line by counting the lines in the bytes before it."""
+        codec = self.encoding
+        first = True
+        text = ""
+        if codec == "utf-8-sig":  # the BOM taken off by hand, so that error offsets count from the file's bytes
+            codec = "utf-8"
+        decode = codecs.getincrementaldecoder(codec)().decode
         try:
             for block in blocks:
+                if first and self.encoding == "utf-8-sig" and block.startswith(codecs.BOM_UTF8):
+                    block = block[len(codecs.BOM_UTF8):]
+                first = False
                 try:
                     text = decode(block)
                 except UnicodeDecodeError as e:
-                    good = block[:e.start].decode(self.encoding, "replace")
+                    good = block[:e.start].decode(codec, "replace")
                     ended = not good or good[-1] in "\r\n"
                     raise self._encoding_error(self.line + _count_lines(good) + ended) from None
                 yield io.StringIO(text, newline="")
             tail = decode(b"", True)  # raises on a truncated char at the end
             if tail:
                 yield (tail,)
-        except UnicodeDecodeError:
-            raise self._encoding_error(self.line + 1) from None
+        except UnicodeDecodeError:  # a character cut by the end of the file: on the last line read
+            ended = not text or text[-1] in "\r\n"
+            raise self._encoding_error(self.line + ended) from None
         except OSError as e:
             raise UserError("error.file_read", path=self.name, detail=e.strerror or str(e)) from None
 
@@ -325,7 +338,10 @@ class CsvSource:
         names = tuple(name for _, name in self._index)
         positions = [pos for pos, _ in self._index]
         width = max(positions, default=-1) + 1
-        pick = operator.itemgetter(*positions) if len(positions) > 1 else lambda row: (row[positions[0]],)
+        if len(positions) > 1:
+            pick = operator.itemgetter(*positions)
+        else:  # one column (a tuple all the same), or none
+            pick = (lambda row: (row[positions[0]],)) if positions else (lambda row: ())
         try:
             while True:
                 try:

@@ -1,6 +1,7 @@
 """CSV import/export helpers (DESIGN §3 "CSV import")."""
 from __future__ import annotations
 
+import codecs
 import io
 import os
 import stat
@@ -119,7 +120,32 @@ def test_bad_bytes_line_counts_every_line_ending(tmp_path):
 
 def test_truncated_char_at_end_of_file(tmp_path):
     data = "code,name\r\n1,中".encode()[:-1]
-    raises("error.encoding", rows, read_csv(write(tmp_path, data), FIELDS, encoding="utf-8"))
+    err = raises("error.encoding", rows, read_csv(write(tmp_path, data), FIELDS, encoding="utf-8"))
+    assert err.params["line"] == 2  # the last line, not one past it
+
+
+@pytest.mark.parametrize("body,line", [(b"code,name\n1,a\n\xff\n", 3), (b"code,name\n\n\n\xff\n", 4)])
+def test_bad_byte_after_a_bom_names_its_line(tmp_path, body, line):
+    """The BOM is three bytes the decoder drops: they must not shift the count."""
+    path = write(tmp_path, codecs.BOM_UTF8 + body)
+    err = raises("error.encoding", lambda: rows(read_csv(path, FIELDS)))
+    assert err.params["line"] == line
+
+
+def test_lone_cr_file_larger_than_a_block_reads_every_line(tmp_path, monkeypatch):
+    """Old Mac files end lines with CR only: blocks are cut after a CR too (never inside
+    a CRLF), with the right line numbers, and a bad byte far down is pinned exactly."""
+    import pmcs.csvio as csvio
+
+    monkeypatch.setattr(csvio, "SNIFF_BYTES", 64)
+    monkeypatch.setattr(csvio, "BLOCK", 50)
+    body = b"".join(b"%d,n%d\r" % (i, i) for i in range(500)) + b"x,\r\n" * 3
+    got = rows(read_csv(write(tmp_path, b"code,name\r" + body), FIELDS))
+    assert [(line, r["code"]) for line, r in got][:3] == [(2, "0"), (3, "1"), (4, "2")]
+    assert got[499] == (501, {"code": "499", "name": "n499"}) and [x[0] for x in got[500:]] == [502, 503, 504]
+    err = raises("error.encoding", rows, read_csv(write(tmp_path, b"code,name\r" + body + b"\xff\r", "bad.csv"), FIELDS,
+                                                   encoding="utf-8"))
+    assert err.params["line"] == 505
 
 
 def test_nul_byte_is_a_user_error_not_a_traceback(tmp_path):

@@ -250,3 +250,23 @@ def test_one_bad_row_is_not_called_rows(pmcs, tmp_path):
     r = pmcs("unit", "import", bad)
     assert r.exit_code == 1
     assert r.stderr.splitlines()[0] == f"error: {bad}: rows with errors: 1; nothing was written"
+
+
+@pytest.mark.parametrize("mode", ["insert", "upsert"])
+def test_a_new_person_on_a_second_row_without_the_ref_is_the_same_person(pmcs, tmp_path, mode):
+    """Row 1 adds P00050 under its ref, row 2 names the same ID number without a ref: one
+    person with two links, the first row's name kept, and history in the order it happened
+    (it used to 'update' a row not yet written: an event saying 王五b, a table saying 王五)."""
+    for code in ("1-1-101", "1-1-102"):
+        pmcs.ok("unit", "add", code)
+    id_number = make_id(random.Random(5))
+    people = tmp_path / "p.csv"
+    people.write_text(f"ref,name,id_number,unit\nP00050,王五,{id_number},1-1-101\n,王五b,{id_number},1-1-102\n",
+                      encoding="utf-8")
+    out = pmcs.ok("person", "import", people, "--mode", mode).stdout
+    assert "1 added, 0 updated" in out
+    assert pmcs.rows("SELECT id, name FROM people") == [(50, "王五")]
+    assert pmcs.rows("SELECT u.code FROM person_units l JOIN units u ON u.id = l.unit_id ORDER BY l.id") == [
+        ("1-1-101",), ("1-1-102",)]
+    assert [r[0] for r in pmcs.rows("SELECT action FROM events WHERE ref = 'P00050' ORDER BY id")] == [
+        "import", "link", "link"]

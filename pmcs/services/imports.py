@@ -153,6 +153,11 @@ def _place_person(s, writer, rec, mode, seen, person_cols, result, errors, line)
         return None
     current = q.person_by_id(s.db, pid) if pid is not None else None
     holder = writer.by_id_number.get(rec["id_number"]) if rec.get("id_number") else None
+    if holder is not None and holder in writer.new_ids and current is None and not ref:
+        # added on an earlier row of this file (under its ref): the same person again, one more
+        # link, the first row's details kept — as for any person on several rows
+        seen[key] = holder
+        return holder
     by_id_number = None if holder is None else (q.person_by_id(s.db, holder) or {"id": holder})
     if by_id_number and (current is None or by_id_number["id"] != current["id"]):
         if current is not None or mode == "insert" or ref:

@@ -176,7 +176,7 @@ class PeopleWriter(_Writer):
             self.flush()
 
     def flush(self) -> None:
-        super().flush()  # updates first: their people have no import event in this batch
+        super().flush()  # updates first: they touch only people who were there before this import
         if self.rows:
             self.db.executemany(self._SQL, self.rows)
             self.events_of(self._EVENTS, ids=json.dumps([r[0] for r in self.rows]))
