@@ -270,3 +270,18 @@ def test_a_new_person_on_a_second_row_without_the_ref_is_the_same_person(pmcs, t
         ("1-1-101",), ("1-1-102",)]
     assert [r[0] for r in pmcs.rows("SELECT action FROM events WHERE ref = 'P00050' ORDER BY id")] == [
         "import", "link", "link"]
+
+
+def test_refs_past_the_last_id_add_people_and_later_rows_fill_the_gap(pmcs, tmp_path):
+    """Refs may name new people beyond the last id, or in the gap such a ref leaves; the
+    rows without a ref get the next free ids; a ref on two rows is one person."""
+    pmcs.ok("person", "add", "--name", "甲")  # P00001
+    people = tmp_path / "p.csv"
+    people.write_text("ref,name\nP00010,乙\n,丙\nP00005,丁\n,戊\n", encoding="utf-8")
+    pmcs.ok("person", "import", people)
+    assert pmcs.rows("SELECT id, name FROM people ORDER BY id") == [
+        (1, "甲"), (5, "丁"), (10, "乙"), (11, "丙"), (12, "戊")]
+    again = tmp_path / "q.csv"
+    again.write_text("ref,name\nP00020,己\nP00020,庚\nP00015,辛\n", encoding="utf-8")
+    pmcs.ok("person", "import", again)
+    assert pmcs.rows("SELECT id, name FROM people WHERE id > 12 ORDER BY id") == [(15, "辛"), (20, "己")]

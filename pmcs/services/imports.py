@@ -123,9 +123,7 @@ def import_people(s, path: str, *, mode="insert", encoding=None, dry_run=False, 
             id_number = rec.get("id_number")
             if rec.get("ref") is None and (id_number is None or id_number not in known):
                 pid = writer.insert(rec)  # the common case: someone new, nobody to match
-                result.inserted += 1
-                if id_number:
-                    seen[id_number] = pid
+                result.inserted += 1  # (found again by ID number through writer.by_id_number)
             else:
                 pid = _place_person(s, writer, rec, mode, seen, person_cols, result, errors, line)
                 if pid is None:
@@ -148,14 +146,14 @@ def _place_person(s, writer, rec, mode, seen, person_cols, result, errors, line)
     if ref and pid is None:
         errors.add(line, "ref", _t("error.person_not_found", ref=ref))
         return None
-    if pid is not None and pid in writer.new_ids:
+    if pid is not None and writer.added(pid):
         errors.add(line, "ref", _t("error.exists", what=what("person"), ref=q.person_ref(pid)))
         return None
     current = q.person_by_id(s.db, pid) if pid is not None else None
     holder = writer.by_id_number.get(rec["id_number"]) if rec.get("id_number") else None
-    if holder is not None and holder in writer.new_ids and current is None and not ref:
-        # added on an earlier row of this file (under its ref): the same person again, one more
-        # link, the first row's details kept — as for any person on several rows
+    if holder is not None and writer.added(holder) and current is None and not ref:
+        # added on an earlier row of this file: the same person again, one more link,
+        # the first row's details kept — as for any person on several rows
         seen[key] = holder
         return holder
     by_id_number = None if holder is None else (q.person_by_id(s.db, holder) or {"id": holder})

@@ -131,26 +131,40 @@ class PeopleWriter(_Writer):
         super().__init__(db, now, actor)
         self.rows: list[tuple] = []
         self.links: list[tuple] = []
-        self.new_ids: set[int] = set()
+        self.explicit_new: set[int] = set()  # people added under their ref (few)
+        self.skipped: list[tuple[int, int]] = []  # id ranges jumped over by a ref past the next id
         self.link_keys: set[tuple] = set()
-        self.next_id = db.scalar("SELECT coalesce(max(id), 0) + 1 FROM people")
+        self.next_id = self.first_new = db.scalar("SELECT coalesce(max(id), 0) + 1 FROM people")
         # one query instead of one per row: ID number -> person id, kept up to date as rows are added
         self.by_id_number = dict(db.query("SELECT id_number, id FROM people WHERE id_number IS NOT NULL"))
 
     def insert(self, rec: dict, pid: int | None = None) -> int:
         if pid is None:
             pid = self.next_id
+        else:
+            self.explicit_new.add(pid)
+            if pid > self.next_id:
+                self.skipped.append((self.next_id, pid))
         self.next_id = max(self.next_id, pid + 1)
         values = [pid, *map(rec.get, PERSON_COLS), self.now, self.now]
         values[_VIP] = 1 if values[_VIP] else 0
         self.rows.append(tuple(values))
-        self.new_ids.add(pid)
         id_number = rec.get("id_number")
         if id_number:
             self.by_id_number[id_number] = pid
         if len(self.rows) >= BATCH:
             self.flush()
         return pid
+
+    def added(self, pid: int) -> bool:
+        """Was this person added by this import? The ids handed out in turn from the table's
+        maximum at the start, less the ranges a ref jumped over, and the refs given: no set
+        of every new id (a million-row file would keep a million of them)."""
+        if pid in self.explicit_new:
+            return True
+        if not self.first_new <= pid < self.next_id:
+            return False
+        return not any(lo <= pid < hi for lo, hi in self.skipped)
 
     def update(self, current: dict, changes: dict) -> None:
         if "vip" in changes:
@@ -166,7 +180,7 @@ class PeopleWriter(_Writer):
         key = (pid, unit_id, role, start, end)
         if key in self.link_keys:
             return
-        if pid not in self.new_ids and self.db.scalar(
+        if not self.added(pid) and self.db.scalar(
             'SELECT 1 FROM person_units WHERE person_id = ? AND unit_id = ? AND role = ? AND start IS ? AND "end" IS ?', key
         ):
             return
