@@ -47,9 +47,12 @@ def from_env(environ=os.environ) -> Clock:
     fixed = environ.get("PMCS_NOW")
     if fixed:
         try:
-            return FixedClock(datetime.fromisoformat(fixed))
-        except ValueError:
+            at = datetime.fromisoformat(fixed)
+            if not 1900 <= at.year <= 2999:  # core.fields.FIRST_YEAR..LAST_YEAR: dates pmcs can store
+                raise ValueError(fixed)
+            return FixedClock(at)
+        except (ValueError, OverflowError):
             from pmcs.errors import UserError
 
-            raise UserError("error.bad_now", value=fixed)
+            raise UserError("error.bad_now", value=fixed) from None
     return SystemClock()

@@ -71,7 +71,9 @@ def normalise_encoding(name: str | None) -> str | None:
     try:
         canon = codecs.lookup(name.strip()).name
         ok = canon == "utf-8-sig" or _PROBE.encode(canon) == _PROBE.encode("ascii")
-    except (LookupError, UnicodeError):
+        # and it must decode bytes it cannot read with "replace" (idna, punycode … refuse to)
+        codecs.getincrementaldecoder(canon)("replace").decode(b"a,\xff\r\n", True)
+    except (LookupError, UnicodeError, TypeError, ValueError):
         ok = False
     if not ok:
         raise UserError("error.unknown_encoding", value=name)

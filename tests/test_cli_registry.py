@@ -167,7 +167,9 @@ def test_version_and_help(pmcs):
 
 def test_help_shows_what_each_argument_is(pmcs):
     """Typer 0.25 on Click 8.2+ lost argument help texts (cli/app.py puts them back)."""
-    assert "3-2-1502" in pmcs.ok("unit", "show", "--help").stdout
+    shown = pmcs.ok("unit", "show", "--help").stdout
+    assert "3-2-1502" in shown
+    assert shown.count("Unit code, e.g. 3-2-1502") == 1  # once: Click 8.5 listed it a second time
     assert "TS-2026-0042" in pmcs.ok("complaint", "show", "--help").stdout
 
 

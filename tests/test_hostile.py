@@ -329,3 +329,56 @@ def test_db_that_is_not_a_database(pmcs, tmp_path, content):
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
     if content:
         assert target.read_bytes() == content
+
+
+# --- found by a fuzzing campaign (each was an internal error) ------------------------------
+
+def _write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("case", ["far_date", "rrule_ended", "case_year_999", "huge_amount", "idna", "long_out",
+                                  "huge_seed", "appointment_year_1"])
+def test_fuzzing_findings_are_plain_errors(pmcs, tmp_path, case):
+    seed(pmcs)
+    pmcs.ok("staff", "add", "--name", "赵主任", "--team", "customer_service", "--role", "manager")  # S002
+    args = {
+        "far_date": ["calendar", "workdays", "9999-12-31", "5"],  # + 5 working days overflowed the date type
+        "rrule_ended": ["duty", "add", "d1", "--rrule", "FREQ=DAILY;UNTIL=20100101", "--start", "2026-11-23"],
+        "case_year_999": ["repair", "import", _write(tmp_path, "r.csv", "recorded_at,unit,description\n"
+                                                                      "0999-12-31 10:00,1-1-101,漏水\n")],
+        "huge_amount": ["fees", "import", _write(tmp_path, "f.csv", "unit,period,due,paid\n1-1-101,2026-11,100,1e1000000\n")],
+        "idna": ["person", "import", _write(tmp_path, "p.csv", "name\n王五\n"), "--encoding", "idna"],
+        "long_out": ["archive", "purge", "--closed-before", "2026-01-01", "--approved-by", "S002",
+                     "--out", str(tmp_path / ("x" * 300))],
+        "huge_seed": ["survey", "sample", "S1", "--seed", "9" * 25],
+        "appointment_year_1": ["repair", "advance", "BX-2026-0001", "--urgency", "normal", "--paid", "paid",
+                               "--appointment", "0001-01-01 10:00"],
+    }[case]
+    if case == "huge_seed":
+        pmcs.ok("survey", "new", "S1", "--period", "2026-H2", "--method", "door")
+    if case == "appointment_year_1":
+        pmcs.ok("repair", "add", "--unit", "1-1-101", "--description", "漏水", "--channel", "phone", actor="李雷")
+    r = hostile(pmcs, *args, actor="李雷")
+    assert r.exit_code != 0, (r.stdout, r.stderr)
+    if case in ("case_year_999", "appointment_year_1", "far_date"):
+        assert "1900" in r.stderr, r.stderr
+
+
+def test_a_duty_whose_rule_runs_out_stops_being_reminded(pmcs):
+    seed(pmcs)
+    pmcs.ok("duty", "add", "d2", "--rrule", "FREQ=DAILY;COUNT=2", "--start", "2026-11-23")
+    pmcs.ok("duty", "done", "d2")
+    last = pmcs.ok("duty", "done", "d2").stdout
+    assert "no later date" in last
+    assert pmcs.rows("SELECT active FROM duties WHERE name = 'd2'") == [(0,)]
+
+
+@pytest.mark.parametrize("now", ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59+08:00"])
+def test_a_clock_outside_the_years_pmcs_stores_is_refused(pmcs, monkeypatch, now):
+    seed(pmcs)
+    monkeypatch.setenv("PMCS_NOW", now)
+    r = hostile(pmcs, "today")
+    assert r.exit_code == 1 and "PMCS_NOW" in r.stderr

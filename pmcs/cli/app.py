@@ -17,8 +17,10 @@ from pmcs.i18n import set_lang, t
 def _keep_argument_help() -> None:
     """Typer 0.25 sets an argument's help, then Click 8.2+'s Parameter.__init__ (which now
     takes ``help`` itself) sets it back to None, so "Arguments:" in --help showed no text.
-    Set it again after both have run."""
-    from typer.core import TyperArgument
+    Set it again after both have run. Click 8.5 then lists documented arguments once more
+    under "Positional arguments" (Command.format_arguments), beside Typer's own "Arguments":
+    Typer's list is the one kept."""
+    from typer.core import TyperArgument, TyperCommand
 
     init = TyperArgument.__init__
     if getattr(init, "_pmcs", False):
@@ -30,6 +32,8 @@ def _keep_argument_help() -> None:
 
     init_keeping_help._pmcs = True
     TyperArgument.__init__ = init_keeping_help
+    if hasattr(TyperCommand, "format_arguments"):  # Click >= 8.5
+        TyperCommand.format_arguments = lambda self, ctx, formatter: None
 
 
 _keep_argument_help()

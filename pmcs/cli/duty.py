@@ -45,4 +45,7 @@ def edit(name: str = NameArg, rrule: Optional[str] = typer.Option(None, "--rrule
 @app.command("done", help=t("cmd.duty.done"))
 def done_(name: str = NameArg, note: Optional[str] = typer.Option(None, "--note", help=t("cfield.note"))):
     row = svc.done_duty(session(), name, note)
-    done("duty.done", name=svc.duty_label(row["name"]), done_for=row["done_for"], next_due=row["next_due"])
+    if row["next_due"] is None:
+        done("duty.done_last", name=svc.duty_label(row["name"]), done_for=row["done_for"])
+    else:
+        done("duty.done", name=svc.duty_label(row["name"]), done_for=row["done_for"], next_due=row["next_due"])

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from pmcs.core.fields import Field
+from pmcs.core.fields import Field, check_year
 from pmcs.core.workflow import CLOSED, Workflow
 from pmcs.errors import FieldError
 
@@ -57,9 +57,10 @@ def step_fields(wf: Workflow) -> list[str]:
 
 def _when_check(text: str, field: str) -> datetime:
     try:
-        return parse_when(text)
+        moment = parse_when(text)
     except ValueError:
         raise FieldError(field, "error.bad_when", value=text) from None
+    return check_year(moment, field, text)
 
 
 def parse_when(text: str) -> datetime:

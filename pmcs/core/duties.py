@@ -32,9 +32,20 @@ def occurrence_on_or_after(rule_text: str, day: date, anchor: date) -> date | No
     the parts a rule leaves open, e.g. the weekday of FREQ=WEEKLY."""
     from dateutil.rrule import rrulestr
 
-    rule = rrulestr(rule_text, dtstart=datetime.combine(min(anchor, day), time()))
-    hit = rule.after(datetime.combine(day, time()), inc=True)
+    try:
+        rule = rrulestr(rule_text, dtstart=datetime.combine(min(anchor, day), time()))
+        hit = rule.after(datetime.combine(day, time()), inc=True)
+    except (ValueError, OverflowError):  # past the year 9999: no later date
+        return None
     return hit.date() if hit else None
+
+
+def first_due(rule_text: str, day: date, anchor: date, field: str = "rrule") -> date:
+    """occurrence_on_or_after, refusing a rule that has no date left (UNTIL or COUNT already past)."""
+    hit = occurrence_on_or_after(rule_text, day, anchor)
+    if hit is None:
+        raise FieldError(field, "error.rrule_ended", value=rule_text, start=day.isoformat())
+    return hit
 
 
 def occurrence_after(rule_text: str, day: date, anchor: date) -> date | None:

@@ -20,8 +20,8 @@ def parse_fen(text: str, field: str = "amount") -> int:
         value = Decimal(norm)
     except InvalidOperation:
         raise FieldError(field, "error.fees_bad_amount", value=raw) from None
-    if not value.is_finite() or value < 0:
-        raise FieldError(field, "error.fees_bad_amount", value=raw)
+    if not value.is_finite() or value < 0 or value > Decimal(MAX_FEN) / 100:  # compared before
+        raise FieldError(field, "error.fees_bad_amount", value=raw)       # 1e1000000 * 100 overflows
     cents = value * 100
     if cents != cents.to_integral_value() or cents > MAX_FEN:
         raise FieldError(field, "error.fees_bad_amount", value=raw)

@@ -148,6 +148,19 @@ def _refuse_text(f: Field, text: str) -> None:
         raise FieldError(f.name, "error.too_long", max=MAX_TEXT if f.multiline else f.max_len)
 
 
+# Dates an office records: nothing before 1900, nothing past 2999 (past that, date
+# arithmetic and the storage form run out of room: 9999-12-31 + 5 working days).
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def check_year(moment, field: str = "date", value=None):
+    """``moment`` (a date or datetime) if its year is in FIRST_YEAR..LAST_YEAR, else a FieldError."""
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise FieldError(field, "error.date_range", value=value if value is not None else str(moment),
+                         first=FIRST_YEAR, last=LAST_YEAR)
+    return moment
+
+
 def parse_date(text: str, field: str = "date") -> date:
     raw = text.strip()
     norm = raw.replace("/", "-").replace(".", "-")
@@ -159,9 +172,10 @@ def parse_date(text: str, field: str = "date") -> date:
     if not m:
         raise FieldError(field, "error.bad_date", value=raw)
     try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
         raise FieldError(field, "error.bad_date", value=raw) from None
+    return check_year(day, field, raw)
 
 
 _TRUE = {"1", "y", "yes", "true", "t", "是", "有", "√", "✓", "vip"}

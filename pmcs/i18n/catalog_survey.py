@@ -109,6 +109,8 @@ MESSAGES = {
     "opt.survey_action_state": ("open, done or all.", "open（进行中）、done（已完成）或 all（全部）。"),
     "opt.survey_action_result": ("What came of it.", "实施结果。"),
     # errors
+    "error.seed_range": ("seed: {value} is not a whole number from 0 to 9223372036854775807",
+                         "seed：{value} 不是 0 到 9223372036854775807 之间的整数"),
     "error.survey_not_found": ("survey {ref} not found", "找不到调查 {ref}"),
     "hint.survey_list": ("see pmcs survey list", "请查看 pmcs survey list"),
     "error.survey_bad_fraction": ("{field}: '{value}' is not a proportion (e.g. 0.95 or 95%)", "{field}：“{value}”不是比例（例如 0.95 或 95%）"),

@@ -83,7 +83,11 @@ def purge(s, closed_before: str, *, approved_by: str | None, out: str | None, dr
     if not out:
         raise UsageError("error.archive_needs_out")
     path = Path(out).expanduser()
-    if path.exists():
+    try:
+        exists = path.exists()
+    except OSError as e:  # a name too long for the file system …
+        raise UserError("error.file_write", path=str(path), detail=e.strerror or str(e)) from None
+    if exists:
         raise UserError("error.archive_out_exists", hint="hint.archive_out", path=str(path))
     made: list[Path] = []
     try:
@@ -118,16 +122,19 @@ def _write_records(s, path: Path, meta: dict, made: list) -> tuple[int, int, str
     made.append(path)
     sha = hashlib.sha256()
     counts = {"cases": 0, "case_steps": 0}
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        def put(record: dict) -> None:
-            data = json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n"
-            sha.update(data.encode("utf-8"))
-            f.write(data)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            def put(record: dict) -> None:
+                data = json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n"
+                sha.update(data.encode("utf-8"))
+                f.write(data)
 
-        put({"table": "_purge", "row": meta})
-        for table, row in q.purge_records(s.db):
-            put({"table": table, "row": row})
-            counts[table] += 1
-        f.flush()
-        os.fsync(f.fileno())
+            put({"table": "_purge", "row": meta})
+            for table, row in q.purge_records(s.db):
+                put({"table": table, "row": row})
+                counts[table] += 1
+            f.flush()
+            os.fsync(f.fileno())
+    except OSError as e:  # a full disk: the purge is rolled back and the file removed (see purge)
+        raise UserError("error.file_write", path=str(path), detail=e.strerror or str(e)) from None
     return counts["cases"], counts["case_steps"], sha.hexdigest()

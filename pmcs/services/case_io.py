@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from pmcs.clock import local_zone
 from pmcs.core import case_io as rules
 from pmcs.core.cases import due_at as compute_due
-from pmcs.core.fields import Schema, validate
+from pmcs.core.fields import Schema, check_year, validate
 from pmcs.core.workflow import CLOSED, WORKFLOWS
 from pmcs.errors import FieldError, PmcsError, UserError
 from pmcs.services.session import from_iso, to_iso
@@ -314,9 +314,10 @@ def _normal(wf, number: str) -> str:
 
 def _appointment(text: str) -> str:
     try:
-        return rules.parse_when(text).strftime("%Y-%m-%d %H:%M")
+        moment = rules.parse_when(text)
     except ValueError:
         raise FieldError("appointment", "error.bad_datetime", value=text) from None
+    return check_year(moment, "appointment", text).strftime("%Y-%m-%d %H:%M")
 
 
 def _labels(kind: str, code: str) -> tuple[str, str]:

@@ -78,12 +78,14 @@ def _resolve_refs(s, wf, values: dict) -> dict:
     if values.get("category"):
         values["category"] = category_code(s, values["category"])
     if values.get("appointment"):
-        try:
-            values["appointment"] = rules.parse_local(values["appointment"], local_zone()).strftime("%Y-%m-%d %H:%M")
-        except ValueError:
-            from pmcs.errors import FieldError
+        from pmcs.core.fields import check_year
+        from pmcs.errors import FieldError
 
+        try:
+            moment = rules.parse_local(values["appointment"], local_zone())
+        except ValueError:
             raise FieldError("appointment", "error.bad_datetime", value=values["appointment"]) from None
+        values["appointment"] = check_year(moment, "appointment", values["appointment"]).strftime("%Y-%m-%d %H:%M")
     return values
 
 

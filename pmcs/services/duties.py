@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from pmcs.clock import local_zone
-from pmcs.core.duties import due_moment, occurrence_after, occurrence_on_or_after, parse_rule
+from pmcs.core.duties import due_moment, first_due, occurrence_after, parse_rule
 from pmcs.core.fields import parse_date
 from pmcs.core.reminders import DueItem
 from pmcs.errors import NotFound, UserError
@@ -33,7 +33,7 @@ def seed_defaults(s) -> int:
 
 
 def _insert(s, name, rule, owner, start: date) -> dict:
-    first = occurrence_on_or_after(rule, start, start)
+    first = first_due(rule, start, start)
     now = s.now_iso()
     row = {"name": name, "rrule": rule, "owner": owner, "anchor": start.isoformat(),
            "next_due": first.isoformat(), "active": 1, "created_at": now, "updated_at": now}
@@ -80,7 +80,7 @@ def edit_duty(s, name: str, *, rrule=None, owner=None, active=None) -> dict:
         changes = {}
         if rule and rule != duty["rrule"]:
             changes["rrule"] = rule
-            changes["next_due"] = occurrence_on_or_after(rule, s.today(), date.fromisoformat(duty["anchor"])).isoformat()
+            changes["next_due"] = first_due(rule, s.today(), date.fromisoformat(duty["anchor"])).isoformat()
         if owner:
             changes["owner"] = _staff_code(s, owner)
         if active is not None and int(active) != duty["active"]:
@@ -99,9 +99,13 @@ def done_duty(s, name: str, note=None) -> dict:
         nxt = occurrence_after(duty["rrule"], due, date.fromisoformat(duty["anchor"]))
         s.db.insert("duty_log", {"duty_id": duty["id"], "due_date": duty["next_due"], "done_at": s.now_iso(),
                                  "actor": s.actor, "note": note})
-        s.db.update("duties", duty["id"], {"next_due": nxt.isoformat(), "updated_at": s.now_iso()})
-        s.record("duty", duty["name"], "done", {"next_due": duty["next_due"]}, {"next_due": nxt.isoformat(), "note": note})
-        return duty | {"done_for": duty["next_due"], "next_due": nxt.isoformat()}
+        if nxt is None:  # the rule has run out (UNTIL or COUNT): done for good, no longer reminded
+            changes = {"active": 0}
+        else:
+            changes = {"next_due": nxt.isoformat()}
+        s.db.update("duties", duty["id"], changes | {"updated_at": s.now_iso()})
+        s.record("duty", duty["name"], "done", {k: duty[k] for k in changes}, changes | {"note": note})
+        return duty | {"done_for": duty["next_due"], "next_due": nxt.isoformat() if nxt else None}
 
 
 def list_duties(s, include_inactive=False) -> list[dict]:

@@ -73,7 +73,8 @@ class Session:
 
 def to_iso(moment: datetime) -> str:
     """Storage form: ISO-8601 UTC with seconds, e.g. 2026-11-23T02:30:00Z."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # isoformat, not strftime("%Y"): the year keeps its four digits (0999, not 999)
+    return moment.astimezone(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def from_iso(text: str) -> datetime:

@@ -153,6 +153,8 @@ def draw_sample(s, ref: str, *, margin="0.05", confidence="0.95", size: int | No
                 replace=False, round_up=False) -> dict:
     from pmcs.core import sampling  # here: reminders import this module, sampling needs random and statistics
 
+    if seed is not None and not 0 <= seed < 2 ** 63:  # SQLite keeps 64-bit integers
+        raise FieldError("seed", "error.seed_range", value=seed)
     plan = _sample_plan(margin, confidence, size, expected_response, stratify, exclude_within)
     refs = [r.strip() for r in (assign or "").split(",") if r.strip()]
     with s.write():
