@@ -340,7 +340,8 @@ def _write(tmp_path, name, text):
 
 
 @pytest.mark.parametrize("case", ["far_date", "rrule_ended", "case_year_999", "huge_amount", "idna", "long_out",
-                                  "huge_seed", "appointment_year_1"])
+                                  "huge_seed", "appointment_year_1", "interval_0", "secondly", "long_backup",
+                                  "huge_reopen_count"])
 def test_fuzzing_findings_are_plain_errors(pmcs, tmp_path, case):
     seed(pmcs)
     pmcs.ok("staff", "add", "--name", "赵主任", "--team", "customer_service", "--role", "manager")  # S002
@@ -356,6 +357,13 @@ def test_fuzzing_findings_are_plain_errors(pmcs, tmp_path, case):
         "huge_seed": ["survey", "sample", "S1", "--seed", "9" * 25],
         "appointment_year_1": ["repair", "advance", "BX-2026-0001", "--urgency", "normal", "--paid", "paid",
                                "--appointment", "0001-01-01 10:00"],
+        # INTERVAL=0 was accepted, and then `duty done` looped for ever holding the write lock
+        "interval_0": ["duty", "add", "d1", "--rrule", "FREQ=DAILY;INTERVAL=0"],
+        "secondly": ["duty", "add", "d1", "--rrule", "FREQ=SECONDLY"],
+        "long_backup": ["db", "backup", str(tmp_path / ("x" * 300))],
+        "huge_reopen_count": ["repair", "import", _write(tmp_path, "r2.csv", "recorded_at,unit,description,step,status,reopen_count\n"
+                                                                          "2026-11-01 10:00,1-1-101,漏水,confirmed,open,"
+                                                                          "99999999999999999999\n")],
     }[case]
     if case == "huge_seed":
         pmcs.ok("survey", "new", "S1", "--period", "2026-H2", "--method", "door")
@@ -365,6 +373,8 @@ def test_fuzzing_findings_are_plain_errors(pmcs, tmp_path, case):
     assert r.exit_code != 0, (r.stdout, r.stderr)
     if case in ("case_year_999", "appointment_year_1", "far_date"):
         assert "1900" in r.stderr, r.stderr
+    if case == "huge_reopen_count":
+        assert "reopen_count" in r.stderr and "step is required" not in r.stderr, r.stderr
 
 
 def test_a_duty_whose_rule_runs_out_stops_being_reminded(pmcs):

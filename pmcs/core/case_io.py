@@ -120,7 +120,7 @@ def check_state(wf: Workflow, rec: dict) -> tuple[State | None, list[FieldError]
         return None, [FieldError("status", "error.import_step_status", step=step, status=status)]
     if step == wf.steps[0].code:
         return None, [FieldError("step", "error.import_first_step", value=step, next=wf.next_step(step))]
-    if (rec.get("reopen_count") or 0) < 0:
+    if not 0 <= (rec.get("reopen_count") or 0) <= 1000:
         problems.append(FieldError("reopen_count", "error.bad_number", value=rec["reopen_count"]))
     ended = status in ("closed", "cancelled")
     if ended and not rec.get("closed_at"):

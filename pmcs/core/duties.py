@@ -8,6 +8,18 @@ from pmcs.errors import FieldError
 DUE_TIME = time(18, 0)  # a duty on a date is due by the end of that working day
 
 
+FREQS = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")  # office duties; HOURLY … would iterate for minutes
+MAX_INTERVAL = 99
+
+
+def _sane(raw: str) -> bool:
+    """A daily-or-slower frequency and an INTERVAL of 1..99: dateutil loops forever on
+    INTERVAL=0 (while `duty done` holds the write lock) and for minutes on FREQ=SECONDLY."""
+    parts = dict(p.partition("=")[::2] for p in raw.upper().split(";") if p)
+    interval = parts.get("INTERVAL", "1")
+    return parts.get("FREQ") in FREQS and interval.isascii() and interval.isdigit() and 1 <= int(interval) <= MAX_INTERVAL
+
+
 def parse_rule(text: str, field: str = "rrule"):
     """Check an RRULE string (with or without the 'RRULE:' prefix); return it normalised."""
     from dateutil.rrule import rrulestr
@@ -15,7 +27,7 @@ def parse_rule(text: str, field: str = "rrule"):
     raw = (text or "").strip()
     if raw.upper().startswith("RRULE:"):
         raw = raw[6:]
-    if not raw or "\n" in raw or "DTSTART" in raw.upper():
+    if not raw or "\n" in raw or "DTSTART" in raw.upper() or not _sane(raw):
         raise FieldError(field, "error.bad_rrule", value=text)
     try:
         rule = rrulestr(raw, dtstart=datetime(2000, 1, 1))
@@ -32,6 +44,8 @@ def occurrence_on_or_after(rule_text: str, day: date, anchor: date) -> date | No
     the parts a rule leaves open, e.g. the weekday of FREQ=WEEKLY."""
     from dateutil.rrule import rrulestr
 
+    if not _sane(rule_text):  # stored before rules were checked this way: no later date
+        return None
     try:
         rule = rrulestr(rule_text, dtstart=datetime.combine(min(anchor, day), time()))
         hit = rule.after(datetime.combine(day, time()), inc=True)

@@ -54,7 +54,8 @@ MESSAGES = {
     "duty.done": ("{name} done for {done_for}; next due {next_due}.", "{name}（{done_for}）已完成；下次到期 {next_due}。"),
     "error.duty_not_found": ("no duty named {name}", "没有名为 {name} 的周期性工作"),
     "hint.duty_list": ("see pmcs duty list", "请查看 pmcs duty list"),
-    "error.bad_rrule": ("'{value}' is not an RFC 5545 rule (e.g. FREQ=MONTHLY;BYMONTHDAY=30)", "“{value}”不是有效的 RFC 5545 规则（如 FREQ=MONTHLY;BYMONTHDAY=30）"),
+    "error.bad_rrule": ("'{value}' is not a daily, weekly, monthly or yearly RFC 5545 rule with an INTERVAL of 1–99 (e.g. FREQ=MONTHLY;BYMONTHDAY=30)",
+                        "“{value}”不是按日、周、月或年且 INTERVAL 为 1–99 的 RFC 5545 规则（如 FREQ=MONTHLY;BYMONTHDAY=30）"),
     # communication log
     "cmd.comms": ("The communication log (沟通记录) with owners, the committee, the developer, government, utilities.", "沟通记录：业主、业委会、建设单位、政府/街道/居委会、市政公用等。"),
     "cmd.comms.add": ("Record a communication; --follow-up DATE makes it a reminder until done.", "记录一次沟通；--follow-up 日期 会生成提醒直到完成。"),

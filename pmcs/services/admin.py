@@ -26,7 +26,11 @@ def backup(s, dest: str) -> dict:
     from pmcs.store.maintenance import backup_to
 
     path = Path(dest).expanduser()
-    if path.exists():
+    try:
+        exists = path.exists()
+    except OSError as e:  # a name too long for the file system …
+        raise UserError("error.file_write", path=str(path), detail=e.strerror or str(e)) from None
+    if exists:
         raise UserError("error.backup_exists", hint="hint.backup_exists", path=str(path))
     try:
         backup_to(s.db, path)
