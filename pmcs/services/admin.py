@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from pmcs.errors import NotFound, UserError
+from pmcs.services.common import new_file
 from pmcs.store import registry as q
 
 
@@ -25,13 +25,7 @@ def backup(s, dest: str) -> dict:
     """SQLite online backup into a new file created with mode 0600."""
     from pmcs.store.maintenance import backup_to
 
-    path = Path(dest).expanduser()
-    try:
-        exists = path.exists()
-    except OSError as e:  # a name too long for the file system …
-        raise UserError("error.file_write", path=str(path), detail=e.strerror or str(e)) from None
-    if exists:
-        raise UserError("error.backup_exists", hint="hint.backup_exists", path=str(path))
+    path = new_file(dest, "error.backup_exists", "hint.backup_exists")
     try:
         backup_to(s.db, path)
     except OSError as e:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pmcs.clock import local_zone
 from pmcs.errors import NotAllowed, UsageError, UserError
+from pmcs.services.common import new_file
 from pmcs.services.session import to_iso
 from pmcs.store import archive as q
 
@@ -82,13 +83,7 @@ def purge(s, closed_before: str, *, approved_by: str | None, out: str | None, dr
     approver = _approver(s, approved_by)
     if not out:
         raise UsageError("error.archive_needs_out")
-    path = Path(out).expanduser()
-    try:
-        exists = path.exists()
-    except OSError as e:  # a name too long for the file system …
-        raise UserError("error.file_write", path=str(path), detail=e.strerror or str(e)) from None
-    if exists:
-        raise UserError("error.archive_out_exists", hint="hint.archive_out", path=str(path))
+    path = new_file(out, "error.archive_out_exists", "hint.archive_out")
     made: list[Path] = []
     try:
         with s.write():

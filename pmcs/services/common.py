@@ -24,3 +24,20 @@ def check_search(text: str, limit: int = 200) -> str:
     from pmcs.core.fields import Field, clean_value
 
     return clean_value(Field("search", max_len=limit), text) or ""
+
+
+def new_file(dest: str, exists_key: str, exists_hint: str):
+    """The Path for a file pmcs is about to create, refused as ``exists_key`` if something
+    is already there, and as a write error if the name cannot be a file (too long …)."""
+    from pathlib import Path
+
+    from pmcs.errors import UserError
+
+    path = Path(dest).expanduser()
+    try:
+        exists = path.exists()
+    except OSError as e:
+        raise UserError("error.file_write", path=str(path), detail=e.strerror or str(e)) from None
+    if exists:
+        raise UserError(exists_key, hint=exists_hint, path=str(path))
+    return path
