@@ -64,6 +64,36 @@ con.close()
 """
 
 
+def shell_script(base: Path, people_csv: Path, events: bool) -> str:
+    """The same records written by the sqlite3 shell alone, in C, with no validation: the
+    file .imported into a staging table, then people and their unit links (and, with
+    events, the two events per row pmcs writes, by the SQL pmcs uses) inserted by
+    INSERT … SELECT, the tables' indexes built at the end, one transaction. What the
+    registry's schema costs before any Python runs."""
+    from pmcs.store.imports import PERSON_REF_SQL, PeopleWriter
+    con = sqlite3.connect(base)
+    ddl = con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+                      " AND tbl_name IN ('people', 'person_units')").fetchall()
+    con.close()
+    now = "2026-11-23T01:00:00+00:00"
+    lines = ["PRAGMA journal_mode = WAL;", "PRAGMA foreign_keys = ON;", "PRAGMA synchronous = NORMAL;",
+             "PRAGMA cache_size = -65536;", "BEGIN IMMEDIATE;",
+             "CREATE TEMP TABLE stage (name TEXT, phone TEXT, id_number TEXT, unit TEXT, role TEXT);",
+             f".import --csv --skip 1 '{people_csv}' stage"]
+    lines += [f'DROP INDEX "{name}";' for name, _ in ddl]
+    lines.append(f"INSERT INTO people (id, name, phone, id_number, created_at, updated_at) "
+                 f"SELECT rowid, name, phone, id_number, '{now}', '{now}' FROM stage;")
+    lines.append(f"INSERT INTO person_units (person_id, unit_id, role, created_at) "
+                 f"SELECT s.rowid, u.id, s.role, '{now}' FROM stage s JOIN units u ON u.code = s.unit;")
+    if events:
+        for sql in (PeopleWriter._EVENTS.replace("WHERE id IN (SELECT value FROM json_each(:ids))", ""),
+                    PeopleWriter._LINK_EVENTS.replace("WHERE l.id > :after", "")):
+            lines.append(sql.replace(":at", f"'{now}'").replace(":actor", "'bench'") + ";")
+    lines += [sql + ";" for _, sql in ddl]
+    lines.append("COMMIT;")
+    return "\n".join(lines) + "\n"
+
+
 def find_pmcs() -> str:
     here = Path(sys.executable).parent / "pmcs"
     found = str(here) if here.exists() else shutil.which("pmcs")
@@ -220,6 +250,14 @@ def main() -> None:
                               before=lambda: fresh_copy(base, target))
             results.append(("floor: csv + executemany, no checks", f"{floor:7.2f} s", "", ""))
             results.append(("  ratio floor / sqlite3", f"{floor / shell:7.1f} x", "", ""))
+            for events, label in ((False, "no events"), (True, "with events")):
+                script = work / f"same-records-{'events' if events else 'bare'}.sql"
+                script.write_text(shell_script(base, people_csv, events), encoding="utf-8")
+                same = median_of(import_runs, [sqlite, str(target), f".read '{script}'"], env,
+                                 before=lambda: fresh_copy(base, target))
+                results.append((f"sqlite3 shell, same records, {label}", f"{same:7.2f} s", "", ""))
+                results.append(("  ratio to sqlite3 .import", f"{same / shell:7.1f} x", "", ""))
+            results.append(("  ratio pmcs / shell with events", f"{utf8 / same:7.1f} x", "", ""))
         else:
             results.append(("sqlite3 shell", "absent", "<= 3 x", "SKIP"))
         results.append((f"person import {n_people:,} rows (GB18030)", f"{gb:7.2f} s", "", ""))
