@@ -53,14 +53,18 @@ def list_(year: Optional[int] = typer.Option(None, "--year", "-y", help=t("opt.y
 
 @app.command("add-holiday", help=t("cmd.calendar.add_holiday"))
 def add_holiday(day: str = DateArg, note: Optional[str] = NoteOpt):
-    row = svc.add_holiday(session(), day, note)
-    done("calendar.holiday_added", day=row["day"], weekday=_weekday(row["day"]))
+    _said(svc.add_holiday(session(), day, note), "calendar.holiday_added")
 
 
 @app.command("add-workday", help=t("cmd.calendar.add_workday"))
 def add_workday(day: str = DateArg, note: Optional[str] = NoteOpt):
-    row = svc.add_workday(session(), day, note)
-    done("calendar.workday_added", day=row["day"], weekday=_weekday(row["day"]))
+    _said(svc.add_workday(session(), day, note), "calendar.workday_added")
+
+
+def _said(row: dict, key: str) -> None:
+    done(key, day=row["day"], weekday=_weekday(row["day"]))
+    if row["deadlines_moved"]:
+        done("calendar.deadlines_moved", count=row["deadlines_moved"])
 
 
 @app.command("import", help=t("cmd.calendar.import"))

@@ -20,6 +20,8 @@ def run_import(importer, file: str, *, mode: str, encoding, dry_run: bool) -> No
         done("import.dry_run", file=result.file, rows=result.rows)
     else:
         done("import.summary", file=result.file, rows=result.rows, inserted=result.inserted, updated=result.updated)
+        if result.deadlines_moved:
+            done("calendar.deadlines_moved", count=result.deadlines_moved)
 
 
 def run_export(rows_fn, output, encoding, **kw) -> None:

@@ -6,10 +6,12 @@ MESSAGES = {
                      "工作日历：法定节假日、调休上班日，以及本处自定的日子。"),
     "cmd.calendar.list": ("List the holidays and make-up workdays of a year (default: this year).",
                           "列出某年的节假日和调休上班日（默认今年）。"),
-    "cmd.calendar.add_holiday": ("Declare a day off (a holiday the calendar does not know yet).",
-                                 "登记休息日（日历中还没有的节假日）。"),
-    "cmd.calendar.add_workday": ("Declare a working day (e.g. a make-up Saturday, 调休上班).",
-                                 "登记工作日（如调休上班的周六）。"),
+    "cmd.calendar.add_holiday": ("Declare a day off (a holiday the calendar does not know yet). Open deadlines "
+                                 "counted in working days are counted again.",
+                                 "登记休息日（日历中还没有的节假日）。按工作日计算的未完成期限随之重算。"),
+    "cmd.calendar.add_workday": ("Declare a working day (e.g. a make-up Saturday, 调休上班). Open deadlines "
+                                 "counted in working days are counted again.",
+                                 "登记工作日（如调休上班的周六）。按工作日计算的未完成期限随之重算。"),
     "cmd.calendar.import": ("Import days from CSV: date/日期, type/类型 (holiday|workday|休|班), note/备注.",
                             "从 CSV 导入日子：日期/date、类型/type（休|班|holiday|workday）、备注/note。"),
     "cmd.calendar.workdays": ("Print the date N working days after FROM (N = 0: FROM or the next working day).",
@@ -20,6 +22,9 @@ MESSAGES = {
     "opt.year": ("Year to show (default: this year).", "要显示的年份（默认今年）。"),
     "opt.day_note": ("What the day is (e.g. 国庆节).", "说明（如 国庆节）。"),
     "calendar.holiday_added": ("{day} ({weekday}) is now a day off.", "{day}（{weekday}）已登记为休息日。"),
+    "calendar.deadlines_moved": ("Open deadlines counted again with the new calendar: {count} "
+                                 "(see pmcs history REF).",
+                                 "已按新日历重算未完成事项的期限：{count} 项（可用 pmcs history 编号 查看）。"),
     "calendar.workday_added": ("{day} ({weekday}) is now a working day.", "{day}（{weekday}）已登记为工作日。"),
     "calendar.unknown_year": (
         "warning: the working-day calendar has no data for {years}; counting weekends only "

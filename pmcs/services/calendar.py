@@ -15,6 +15,7 @@ from pmcs.core.durations import parse_duration
 from pmcs.core.fields import parse_date, validate
 from pmcs.errors import FieldError
 from pmcs.services.common import what
+from pmcs.services.deadlines import recount
 from pmcs.store import calendar as q
 
 MAX_WORKDAYS = 5000
@@ -46,11 +47,15 @@ def add_workday(s, day, note: str | None = None) -> dict:
 
 
 def _set_day(s, day: date, workday: bool, note: str | None) -> dict:
+    """One day of the office's calendar; open deadlines it affects are counted again
+    (services/deadlines.py). The row comes back with ``deadlines_moved``."""
     note = _note(note)
     with s.write():
+        old = WorkCalendar(q.overrides(s.db))
         row = _write_day(s, day, workday, note)
+        moved = recount(s, old, {day: workday})
     calendar(s).set(day, workday)
-    return row
+    return row | {"deadlines_moved": moved}
 
 
 def _write_day(s, day: date, workday: bool, note: str | None) -> dict:
@@ -88,6 +93,7 @@ def import_days(s, path: str, *, encoding=None, dry_run: bool = False, progress=
     errors = csvio.LineErrors()
     changed: dict[date, bool] = {}
     with all_or_nothing(s, src.name, errors, dry_run):
+        old = WorkCalendar(q.overrides(s.db))
         seen: dict[date, int] = {}
         for line, raw in src:
             result.rows += 1
@@ -111,6 +117,8 @@ def import_days(s, path: str, *, encoding=None, dry_run: bool = False, progress=
             result.refs.append(day.isoformat())
             if progress and result.rows % 1000 == 0:
                 progress(result.rows)
+        if not errors:
+            result.deadlines_moved = recount(s, old, changed)
     if not dry_run:
         for day, workday in changed.items():
             calendar(s).set(day, workday)

@@ -45,6 +45,27 @@ def _due(s, wf, step: str, case: dict, start: datetime, ctx) -> str | None:
     return to_iso(due) if due else None
 
 
+def recount_deadlines(s, old, new, since: str) -> int:
+    """The working-day calendar changed from ``old`` to ``new`` (services/deadlines.py): every open
+    case due at or after ``since`` moves by the difference the change makes to its step's count,
+    so the time it was held stays added. Returns how many moved."""
+    base = _context(s)
+    before, after = base | {"calendar": old}, base | {"calendar": new}
+    moved = 0
+    for case in q.open_cases_due_from(s.db, since):
+        if not case["step_started_at"]:
+            continue
+        wf, start = workflow(case["kind"]), from_iso(case["step_started_at"])
+        was, now = _due(s, wf, case["step"], case, start, before), _due(s, wf, case["step"], case, start, after)
+        if was is None or now is None or was == now:
+            continue
+        due = to_iso(from_iso(case["due_at"]) + (from_iso(now) - from_iso(was)))
+        q.set_due(s.db, case["id"], due)
+        s.record("case", case["number"], "recount", {"due_at": case["due_at"]}, {"due_at": due})
+        moved += 1
+    return moved
+
+
 def _clock(s, wf, case: dict) -> dict:
     """A reopened case's clock restarts at the reopening: steps counted 'from the recording'
     (the reply) count from then, plus the time held since."""

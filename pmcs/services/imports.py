@@ -37,6 +37,7 @@ class ImportResult:
     dry_run: bool = False
     encoding: str = ""
     refs: list = field(default_factory=list)
+    deadlines_moved: int = 0  # open deadlines counted again (a calendar import)
 
 
 def _field_errors(errors, line: int, problems: list[FieldError]) -> None:

@@ -15,7 +15,7 @@ from pmcs.core.reminders import DueItem
 from pmcs.errors import NotFound, UserError
 from pmcs.services.handover import staff_names, who
 from pmcs.services.reminders import provider
-from pmcs.services.session import to_iso
+from pmcs.services.session import from_iso, to_iso
 from pmcs.store import handover as q
 
 PREFIX = "ZG"
@@ -106,6 +106,33 @@ def revisit(s, ref: str, verdict: str, comment=None) -> dict:
         s.record("rectification", r["number"], "revisit", {"status": r["status"]},
                  {"status": status, "verdict": code, "comment": comment, "due_at": changes.get("due_at")})
     return get_defect(s, r["number"])
+
+
+def recount_deadlines(s, old, new, since: str) -> int:
+    """The working-day calendar changed (services/deadlines.py): open orders' fixes and fixed
+    orders' revisits due at or after ``since``, counted again when they came from the SLA."""
+    from pmcs.services.deadlines import exact
+
+    ctx = _context(s)
+    moved = 0
+    for r in q.rects_due_from(s.db, since):
+        if r["status"] == "fixed":
+            field = "revisit_due_at"
+
+            def count(cal, r=r):
+                return rules.revisit_due(from_iso(r["fixed_at"]), **ctx | {"calendar": cal})
+        else:
+            field = "due_at"
+
+            def count(cal, r=r):
+                start = r["revisited_at"] if r["reopen_count"] and r["revisited_at"] else r["recorded_at"]
+                return rules.fix_due(r["size"], from_iso(start), **ctx | {"calendar": cal})
+        due = exact(r[field], count, old, new)
+        if due:
+            q.update_rect(s.db, r["id"], {field: due})
+            s.record("rectification", r["number"], "recount", {field: r[field]}, {field: due})
+            moved += 1
+    return moved
 
 
 def due_of(r: dict) -> str | None:

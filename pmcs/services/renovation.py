@@ -222,6 +222,32 @@ def accept(s, ref: str, passed: bool, *, note=None, date=None) -> dict:
     return get_renovation(s, r["number"])
 
 
+def recount_deadlines(s, old, new, since: str) -> int:
+    """The working-day calendar changed (services/deadlines.py): deposit refunds due at or after
+    ``since`` counted again from the acceptance, as accept() counted them."""
+    from datetime import date as date_
+
+    from pmcs.services.calendar import sla_table
+    from pmcs.services.deadlines import exact
+    from pmcs.services.session import from_iso
+
+    tz, table = local_zone(), sla_table(s)
+    moved = 0
+    for r in q.refunds_due_from(s.db, since):
+        if _local_day(r["accepted_at"]) == r["accepted_on"]:
+            when = from_iso(r["accepted_at"])
+        else:
+            when = datetime.combine(date_.fromisoformat(r["accepted_on"]), rules.END_OF_DAY, tz)
+        due = exact(r["refund_due_at"], lambda cal, when=when: rules.refund_due(
+            when, sla_table=table, calendar=cal, tz=tz), old, new)
+        if due:
+            q.update(s.db, r["id"], {"refund_due_at": due})
+            s.record("renovation", r["number"], "recount", {"refund_due_at": r["refund_due_at"]},
+                     {"refund_due_at": due})
+            moved += 1
+    return moved
+
+
 def _local_day(iso: str | None) -> str | None:
     from pmcs.services.session import from_iso
 

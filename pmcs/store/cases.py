@@ -222,6 +222,20 @@ def push_due(db: Database, case_id: int, seconds: int) -> None:
                "WHERE case_id = ? AND due_at IS NOT NULL AND done_at IS NULL", (shift, case_id))
 
 
+def open_cases_due_from(db: Database, since: str) -> list[dict]:
+    """Open cases whose deadline falls at or after ``since``, each with the start of its running step."""
+    rows = db.query(CASE_SELECT.replace("SELECT c.*,", """SELECT c.*, (SELECT st.started_at FROM case_steps st
+        WHERE st.case_id = c.id AND st.done_at IS NULL ORDER BY st.id DESC LIMIT 1) AS step_started_at,""")
+                    + " WHERE c.closed_at IS NULL AND c.due_at >= ? ORDER BY c.id", (since,))
+    return [_case(r) for r in rows]
+
+
+def set_due(db: Database, case_id: int, due_at: str) -> None:
+    """A new deadline for the running step (the case and its open step row)."""
+    db.execute("UPDATE cases SET due_at = ? WHERE id = ?", (due_at, case_id))
+    db.execute("UPDATE case_steps SET due_at = ? WHERE case_id = ? AND done_at IS NULL", (due_at, case_id))
+
+
 def add_category(db: Database, code, en, zh, parent) -> None:
     db.execute("INSERT INTO categories (code, en, zh, parent) VALUES (?, ?, ?, ?)", (code, en, zh, parent))
 

@@ -297,6 +297,13 @@ def due_rects(db: Database, until: str) -> list[dict]:
            AND CASE r.status WHEN 'fixed' THEN r.revisit_due_at ELSE r.due_at END <= ? ORDER BY r.id""", (until,))]
 
 
+def rects_due_from(db: Database, since: str) -> list[dict]:
+    """Open orders whose fix, and fixed orders whose revisit, falls due at or after ``since``."""
+    return [dict(r) for r in db.query(
+        RECT_SELECT + """ WHERE r.closed_at IS NULL
+           AND CASE r.status WHEN 'fixed' THEN r.revisit_due_at ELSE r.due_at END >= ? ORDER BY r.id""", (since,))]
+
+
 # people and units the handover screens name ------------------------------------------
 def staff_names(db: Database) -> dict[str, str]:
     """Staff code → name, to show who ticked or entered something."""

@@ -238,6 +238,13 @@ def due_refunds(db: Database, until: str) -> list[dict]:
         (until,))]
 
 
+def refunds_due_from(db: Database, since: str) -> list[dict]:
+    """Passed acceptances whose deposit refund falls due at or after ``since``."""
+    return [dict(r) for r in db.query(
+        "SELECT id, number, accepted_on, accepted_at, refund_due_at FROM renovations "
+        "WHERE status = 'passed' AND refund_due_at >= ? ORDER BY id", (since,))]
+
+
 def due_overruns(db: Database, until: str) -> list[dict]:
     """Works still going on (not accepted) at the end of their last day."""
     return [dict(r) for r in db.query(

@@ -1,0 +1,48 @@
+"""Open deadlines counted again when the working-day calendar changes.
+
+A deadline counted in working days (an SLA in `wd` or `eod`: same-day
+rectification orders, the deposit refund, any step an office sets in working
+days) depends on which days are days off. When the clerk adds a holiday or a
+make-up workday, or imports a year's schedule — as pmcs asks them to when a
+year is not known yet — every open deadline on or after the first changed day
+is counted again in the same transaction, with one event each (action
+``recount``). Deadlines in hours or calendar days come out the same and stay.
+
+Each kind of stored deadline is one entry of KEEPERS: a module whose
+``recount_deadlines(s, old, new, since)`` moves its own records and says how
+many moved. Cases move by the difference the calendar makes to their count,
+so time on hold stays added; rectification orders and refunds are counted
+again only when their stored deadline is exactly what the rule gave under the
+old calendar (a date the clerk typed is left alone).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from importlib import import_module
+
+from pmcs.clock import local_zone
+from pmcs.services.session import to_iso
+
+KEEPERS = ("pmcs.services.cases", "pmcs.services.rectification", "pmcs.services.renovation")
+
+
+def recount(s, old, changed: dict[date, bool]) -> int:
+    """Inside the caller's write: move the open deadlines that ``changed`` days (over calendar
+    ``old``) affect; returns how many moved. Days that do not change anything are ignored."""
+    from pmcs.core.calendar import WorkCalendar
+
+    days = [d for d, workday in changed.items() if old.is_workday(d) != workday]
+    if not days:
+        return 0
+    new = WorkCalendar(old.overrides | changed)
+    since = to_iso(datetime.combine(min(days), time(0), local_zone()))
+    return sum(import_module(name).recount_deadlines(s, old, new, since) for name in KEEPERS)
+
+
+def exact(stored: str | None, count, old, new) -> str | None:
+    """The deadline ``count(calendar)`` gives under ``new`` — if ``stored`` is exactly what it gave
+    under ``old`` and the two differ; else None (nothing to move)."""
+    if not stored or to_iso(count(old)) != stored:
+        return None
+    due = to_iso(count(new))
+    return None if due == stored else due

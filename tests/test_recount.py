@@ -1,0 +1,135 @@
+"""Open deadlines counted in working days follow the calendar when the clerk changes it.
+
+pmcs counts a year the chinese-calendar package does not know yet (2027 here) with
+weekends only and asks the clerk to add the days; once they do, deadlines already
+stored must move too, or the refund of a deposit accepted before New Year stays a
+day early. Each move is one event; hours and typed dates stay.
+"""
+import json
+
+import pytest
+
+
+def at(monkeypatch, local: str) -> None:
+    monkeypatch.setenv("PMCS_NOW", local + "+08:00")
+
+
+def write_csv(path, text):
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture
+def office(pmcs, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    pmcs.ok("staff", "add", "--name", "王芳", "--team", "customer_service", "--role", "clerk")
+    pmcs.ok("unit", "add", "3-2-1502", "--status", "handed_over")
+    pmcs.ok("unit", "add", "3-2-1503", "--status", "handed_over")
+    return pmcs
+
+
+# the deposit refund: 7 working days after acceptance --------------------------------------
+@pytest.fixture
+def accepted(office, monkeypatch):
+    """A renovation accepted on Monday 2026-12-28 10:00: 7 working days reach into 2027."""
+    office.ok("renovation", "apply", "3-2-1502", "--contractor", "美家装饰", "--manager", "李强",
+              "--manager-phone", "13800001111", "--start", "2026-11-25", "--end", "2026-12-20")
+    office.ok("renovation", "tick", "1", "manager_id")
+    office.ok("renovation", "tick", "1", "fire_pledge")
+    office.ok("renovation", "fee", "1", "--kind", "deposit", "--amount", "3000")
+    office.ok("renovation", "approve", "1")
+    office.ok("renovation", "start", "1")
+    at(monkeypatch, "2026-12-28T10:00:00")
+    result = office.ok("renovation", "accept", "1", "--passed")
+    assert "2027" in result.stderr  # counted with weekends only, and said so
+    return office
+
+
+def refund_due(pmcs) -> str:
+    return pmcs.rows("SELECT refund_due_at FROM renovations")[0][0]
+
+
+def test_a_holiday_added_for_an_unknown_year_moves_the_refund(accepted):
+    # Tue 29, Wed 30, Thu 31, Fri 1 (counted as a working day), Mon 4, Tue 5, Wed 6
+    assert refund_due(accepted) == "2027-01-06T10:00:00Z"  # 18:00 in Shanghai
+    out = accepted.ok("calendar", "add-holiday", "2027-01-01", "--note", "元旦").stdout
+    assert "counted again with the new calendar: 1" in out
+    assert refund_due(accepted) == "2027-01-07T10:00:00Z"
+    history = json.loads(accepted.ok("history", "RN-2026-0001", "--format", "json").stdout)
+    assert {k: history[-1][k] for k in ("action", "before", "after")} == {
+        "action": "recount", "before": {"refund_due_at": "2027-01-06T10:00:00Z"},
+        "after": {"refund_due_at": "2027-01-07T10:00:00Z"}}
+    table = accepted.ok("history", "RN-2026-0001").stdout
+    assert "deadline counted again (calendar changed)" in table
+    # a make-up Saturday inside the window brings it back a day
+    assert "counted again" in accepted.ok("calendar", "add-workday", "2027-01-02").stdout
+    assert refund_due(accepted) == "2027-01-06T10:00:00Z"
+    assert "2027-01-06 18:00" in accepted.ok("renovation", "show", "RN-2026-0001").stdout
+
+
+def test_days_that_change_nothing_move_nothing_and_say_nothing(accepted):
+    before = accepted.rows("SELECT count(*) FROM events")[0][0]
+    out = accepted.ok("calendar", "add-holiday", "2027-01-20").stdout  # after the deadline
+    assert "counted again" not in out
+    out = accepted.ok("calendar", "add-holiday", "2027-01-09").stdout  # a Saturday: already a day off
+    assert "counted again" not in out
+    assert refund_due(accepted) == "2027-01-06T10:00:00Z"
+    # the two calendar days are recorded, nothing else
+    assert accepted.rows("SELECT count(*) FROM events")[0][0] == before + 2
+
+
+def test_a_calendar_import_moves_deadlines_and_a_dry_run_does_not(accepted, tmp_path):
+    f = write_csv(tmp_path / "2027.csv", "日期,类型,备注\n2027-01-01,休,元旦\n2027-02-06,班,\n")
+    assert "counted again" not in accepted.ok("calendar", "import", f, "--dry-run").stdout
+    assert refund_due(accepted) == "2027-01-06T10:00:00Z"
+    out = accepted.ok("--lang", "zh", "calendar", "import", f).stdout
+    assert "已按新日历重算未完成事项的期限：1 项" in out
+    assert refund_due(accepted) == "2027-01-07T10:00:00Z"
+
+
+def test_a_refused_calendar_import_moves_nothing(accepted, tmp_path):
+    f = write_csv(tmp_path / "bad.csv", "date,type\n2027-01-01,holiday\n2027-13-01,holiday\n")
+    before = accepted.dump()
+    assert accepted("calendar", "import", f).exit_code == 1
+    assert accepted.dump() == before
+
+
+# rectification orders: small ones the same working day --------------------------------------
+def test_an_office_closure_today_moves_same_day_orders_but_not_typed_dates_or_calendar_days(office):
+    office.ok("handover", "defect", "add", "3-2-1502", "卫生间地漏堵塞", "--size", "small")  # today 18:00
+    office.ok("handover", "defect", "add", "3-2-1503", "门锁松动", "--size", "small", "--due", "2026-11-24")
+    office.ok("handover", "defect", "add", "3-2-1503", "客厅地砖空鼓", "--size", "large")  # 7 days, not working days
+    due = dict(office.rows("SELECT seq, due_at FROM rectifications"))
+    assert due[1] == "2026-11-23T10:00:00Z"
+    out = office.ok("calendar", "add-holiday", "2026-11-23", "--note", "台风停工").stdout
+    assert "counted again with the new calendar: 1" in out
+    after = dict(office.rows("SELECT seq, due_at FROM rectifications"))
+    assert after == {1: "2026-11-24T10:00:00Z", 2: due[2], 3: due[3]}
+    assert office.rows("SELECT action FROM events WHERE ref = 'ZG-2026-0001' ORDER BY id")[-1] == ("recount",)
+
+
+# cases: a step the office counts in working days, with time on hold --------------------------
+def test_a_case_moves_by_the_days_added_and_keeps_its_time_on_hold(office, monkeypatch):
+    office.ok("config", "sla", "set", "complaint.classified", "2wd")
+    number = office.ok("complaint", "add", "--unit", "3-2-1502", "--channel", "phone",
+                       "--description", "噪音", "--remedy", "处理", "--category", "engineering").stdout.split()[0]
+    at(monkeypatch, "2026-11-23T10:00:00")
+    office.ok("complaint", "hold", number, "--reason", "等业主")
+    at(monkeypatch, "2026-11-23T12:00:00")
+    office.ok("complaint", "resume", number)
+    # Mon 09:30 + 2 working days = Wed 09:30, + 2 h held = Wed 11:30 (03:30 UTC)
+    assert office.rows("SELECT due_at FROM cases")[0][0] == "2026-11-25T03:30:00Z"
+    assert "counted again" in office.ok("calendar", "add-holiday", "2026-11-24").stdout
+    assert office.rows("SELECT due_at FROM cases")[0][0] == "2026-11-26T03:30:00Z"
+    assert office.rows("SELECT due_at FROM case_steps WHERE done_at IS NULL") == [("2026-11-26T03:30:00Z",)]
+    shown = json.loads(office.ok("history", number, "--format", "json").stdout)[-1]
+    assert shown["action"] == "recount"
+
+
+def test_cases_with_deadlines_in_hours_stay(office):
+    number = office.ok("complaint", "add", "--unit", "3-2-1502", "--channel", "phone",
+                       "--description", "噪音", "--remedy", "处理", "--category", "engineering").stdout.split()[0]
+    due = office.rows("SELECT due_at FROM cases")[0][0]
+    assert "counted again" not in office.ok("calendar", "add-holiday", "2026-11-23").stdout
+    assert office.rows("SELECT due_at FROM cases")[0][0] == due
+    assert office.rows("SELECT count(*) FROM events WHERE ref = ? AND action = 'recount'", (number,)) == [(0,)]
