@@ -113,18 +113,35 @@ def anchor_time(anchor: str, case: dict, start: datetime, tz) -> datetime:
     return start
 
 
-def due_at(wf: Workflow, step_code: str, case: dict, start: datetime, *, sla_table: dict, calendar, tz) -> datetime | None:
+def step_duration(wf: Workflow, step_code: str, case: dict, sla_table: dict):
+    """The SLA duration of a step for this case (its severity or urgency), or None if it has none."""
     if step_code == CLOSED:
         return None
     st = wf.step(step_code)
     if not st.sla:
         return None
-    from pmcs.core.durations import add
     from pmcs.core.sla import lookup
 
     variant = case["values"].get(wf.variant) if wf.variant else None
-    duration = lookup(sla_table, st.sla, variant or "default")
-    return add(anchor_time(st.anchor, case, start, tz), duration, calendar, tz)
+    return lookup(sla_table, st.sla, variant or "default")
+
+
+def working_day_steps(workflows, sla_table: dict) -> list[tuple[str, str]]:
+    """(kind, step) of every step counted in working days for some severity or urgency:
+    the only case deadlines a change of the calendar can move."""
+    from pmcs.core.sla import lookup, variants
+
+    return [(wf.kind, st.code) for wf in workflows for st in wf.steps
+            if st.sla and any(not lookup(sla_table, st.sla, v).is_calendar_time for v in variants(st.sla))]
+
+
+def due_at(wf: Workflow, step_code: str, case: dict, start: datetime, *, sla_table: dict, calendar, tz) -> datetime | None:
+    duration = step_duration(wf, step_code, case, sla_table)
+    if duration is None:
+        return None
+    from pmcs.core.durations import add
+
+    return add(anchor_time(wf.step(step_code).anchor, case, start, tz), duration, calendar, tz)
 
 
 def restart_steps(wf: Workflow) -> set[str]:

@@ -52,10 +52,13 @@ def recount_deadlines(s, old, new, since: str) -> int:
     base = _context(s)
     before, after = base | {"calendar": old}, base | {"calendar": new}
     moved = 0
-    for case in q.open_cases_due_from(s.db, since):
-        if not case["step_started_at"]:
-            continue
-        wf, start = workflow(case["kind"]), from_iso(case["step_started_at"])
+    steps = rules.working_day_steps(WORKFLOWS.values(), base["sla_table"])
+    for case in q.open_cases_due_from(s.db, since, steps):
+        wf = workflow(case["kind"])
+        duration = rules.step_duration(wf, case["step"], case, base["sla_table"])
+        if not case["step_started_at"] or duration is None or duration.is_calendar_time:
+            continue  # hours and calendar days do not depend on the calendar
+        start = from_iso(case["step_started_at"])
         was, now = _due(s, wf, case["step"], case, start, before), _due(s, wf, case["step"], case, start, after)
         if was is None or now is None or was == now:
             continue

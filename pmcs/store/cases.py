@@ -222,11 +222,18 @@ def push_due(db: Database, case_id: int, seconds: int) -> None:
                "WHERE case_id = ? AND due_at IS NOT NULL AND done_at IS NULL", (shift, case_id))
 
 
-def open_cases_due_from(db: Database, since: str) -> list[dict]:
-    """Open cases whose deadline falls at or after ``since``, each with the start of its running step."""
-    rows = db.query(CASE_SELECT.replace("SELECT c.*,", """SELECT c.*, (SELECT st.started_at FROM case_steps st
-        WHERE st.case_id = c.id AND st.done_at IS NULL ORDER BY st.id DESC LIMIT 1) AS step_started_at,""")
-                    + " WHERE c.closed_at IS NULL AND c.due_at >= ? ORDER BY c.id", (since,))
+def open_cases_due_from(db: Database, since: str, steps: list[tuple[str, str]]) -> list[dict]:
+    """Open cases at one of ``steps`` ((kind, step) pairs) whose deadline falls at or after
+    ``since``: what computing the deadline needs, and the start of the running step."""
+    if not steps:
+        return []
+    pairs = " OR ".join(["(c.kind = ? AND c.step = ?)"] * len(steps))
+    rows = db.query(f"""SELECT c.id, c.kind, c.number, c.step, c."values", c.recorded_at, c.held_seconds,
+                               c.reopen_count, c.due_at,
+                               (SELECT st.started_at FROM case_steps st WHERE st.case_id = c.id AND st.done_at IS NULL
+                                ORDER BY st.id DESC LIMIT 1) AS step_started_at
+                        FROM cases c WHERE c.closed_at IS NULL AND c.due_at >= ? AND ({pairs})
+                        ORDER BY c.due_at, c.id""", (since, *(v for pair in steps for v in pair)))
     return [_case(r) for r in rows]
 
 
