@@ -133,3 +133,44 @@ def test_cases_with_deadlines_in_hours_stay(office):
     assert "counted again" not in office.ok("calendar", "add-holiday", "2026-11-23").stdout
     assert office.rows("SELECT due_at FROM cases")[0][0] == due
     assert office.rows("SELECT count(*) FROM events WHERE ref = ? AND action = 'recount'", (number,)) == [(0,)]
+
+
+# an upgraded chinese-calendar that knows a new year ------------------------------------------
+def test_an_upgraded_holiday_package_counts_the_new_year_again_once(office, monkeypatch):
+    import pmcs.core.calendar as cal
+
+    real = cal.package_years()
+    assert real[1] >= 2026  # the package installed knows 2026 (New Year: 1-3 January off, Sunday 4th worked)
+    monkeypatch.setattr(cal, "package_years", lambda: (real[0], 2025))  # as an older release knew it
+    office.ok("config", "sla", "set", "complaint.classified", "3wd")
+    at(monkeypatch, "2025-12-31T10:00:00")
+    number = office.ok("complaint", "add", "--unit", "3-2-1502", "--channel", "phone", "--description", "噪音",
+                       "--remedy", "处理", "--category", "engineering").stdout.split()[0]
+    # 2026 counted with weekends only: Thu 1, Fri 2, Mon 5
+    assert office.rows("SELECT due_at FROM cases") == [("2026-01-05T02:00:00Z",)]
+    assert office.rows("SELECT last_year FROM calendar_package") == [(2025,)]
+
+    monkeypatch.setattr(cal, "package_years", lambda: real)  # pip install -U
+    result = office.ok("calendar", "workdays", "2025-12-31", "3")
+    assert result.stdout == "2026-01-06\n"
+    assert f"now knows the years up to {real[1]}; open deadlines counted again: 1" in result.stderr
+    # Sun 4 (make-up workday), Mon 5, Tue 6
+    assert office.rows("SELECT due_at FROM cases") == [("2026-01-06T02:00:00Z",)]
+    assert office.rows("SELECT last_year FROM calendar_package") == [(real[1],)]
+    assert office.rows("SELECT count(*) FROM events WHERE ref = ? AND action = 'recount'", (number,)) == [(1,)]
+    again = office.ok("calendar", "workdays", "2025-12-31", "3")  # once only
+    assert "counted again" not in again.stderr
+    assert office.rows("SELECT count(*) FROM events WHERE action = 'recount'") == [(1,)]
+
+
+def test_an_older_package_is_only_remembered(office, monkeypatch):
+    import pmcs.core.calendar as cal
+
+    real = cal.package_years()
+    office.ok("config", "sla", "set", "complaint.classified", "3wd")
+    office.ok("complaint", "add", "--unit", "3-2-1502", "--channel", "phone", "--description", "噪音",
+              "--remedy", "处理", "--category", "engineering")
+    monkeypatch.setattr(cal, "package_years", lambda: (real[0], real[1] - 1))
+    assert "counted again" not in office.ok("calendar", "workdays", "2026-11-23", "3").stderr
+    assert office.rows("SELECT last_year FROM calendar_package") == [(real[1] - 1,)]
+    assert office.rows("SELECT count(*) FROM events WHERE action = 'recount'") == [(0,)]

@@ -45,8 +45,11 @@ def package_knows(year: int) -> bool:
 class WorkCalendar:
     """Which days are working days. ``overrides`` (date → True workday / False day off) win."""
 
-    def __init__(self, overrides: dict[date, bool] | None = None):
+    def __init__(self, overrides: dict[date, bool] | None = None, known_until: int | None = None):
+        """``known_until``: use the package only up to that year (the calendar as an older
+        package had it; services/deadlines.py counts open deadlines again after an upgrade)."""
         self.overrides: dict[date, bool] = dict(overrides or {})
+        self.known_until = known_until
         self.unknown_years: set[int] = set()
         self._memo: dict[date, bool] = {}
 
@@ -60,7 +63,7 @@ class WorkCalendar:
         known = self._memo.get(d)
         if known is not None:
             return known
-        if package_knows(d.year):
+        if package_knows(d.year) and (self.known_until is None or d.year <= self.known_until):
             import chinese_calendar
 
             try:

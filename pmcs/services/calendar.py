@@ -23,12 +23,23 @@ NOTE_MAX = 200
 
 
 def calendar(s) -> WorkCalendar:
-    """The session's calendar, built once (cached on the session as ``_calendar``)."""
+    """The session's calendar, built once (cached on the session as ``_calendar``). Building
+    it also catches up after a chinese-calendar upgrade (services/deadlines.py: catch_up);
+    what that moved is kept on the session as ``_caught_up`` for the command to say."""
     cal = getattr(s, "_calendar", None)
     if cal is None:
-        cal = WorkCalendar(q.overrides(s.db))
+        from pmcs.services.deadlines import catch_up
+
+        overrides = q.overrides(s.db)
+        cal = WorkCalendar(overrides)
         s._calendar = cal
+        s._caught_up = catch_up(s, overrides, cal)
     return cal
+
+
+def caught_up(s) -> tuple[int, int] | None:
+    """(last year the upgraded package knows, deadlines moved), if this session caught up."""
+    return getattr(s, "_caught_up", None)
 
 
 def warn_unknown_years(s) -> list[int]:

@@ -34,9 +34,37 @@ def recount(s, old, changed: dict[date, bool]) -> int:
     days = [d for d, workday in changed.items() if old.is_workday(d) != workday]
     if not days:
         return 0
-    new = WorkCalendar(old.overrides | changed)
-    since = to_iso(datetime.combine(min(days), time(0), local_zone()))
+    return recount_from(s, old, WorkCalendar(old.overrides | changed), min(days))
+
+
+def recount_from(s, old, new, first_day: date) -> int:
+    """Inside the caller's write: open deadlines due on or after ``first_day`` counted again
+    with ``new`` instead of ``old``; returns how many moved."""
+    since = to_iso(datetime.combine(first_day, time(0), local_zone()))
     return sum(import_module(name).recount_deadlines(s, old, new, since) for name in KEEPERS)
+
+
+def catch_up(s, overrides: dict[date, bool], new) -> tuple[int, int] | None:
+    """An upgraded chinese-calendar knows more years than the one that counted the open
+    deadlines (before, those years were counted with weekends only): count them again, once,
+    in one transaction. Returns (last year now known, deadlines moved) when it did. The
+    baseline is written by migration m016; where the package was missing then, or is older
+    now, the year is only remembered."""
+    from pmcs.core.calendar import WorkCalendar, package_years
+    from pmcs.store.calendar import package_last_year, set_package_last_year
+
+    span = package_years()
+    if span is None or package_last_year(s.db) == span[1]:
+        return None  # the usual case: one read, nothing to do
+    with s.write():
+        stored = package_last_year(s.db)  # another process may have done it meanwhile
+        moved = None
+        if stored is not None and stored < span[1]:
+            old = WorkCalendar(overrides, known_until=stored)
+            moved = (span[1], recount_from(s, old, new, date(stored + 1, 1, 1)))
+        if stored != span[1]:
+            set_package_last_year(s.db, span[1])
+    return moved
 
 
 def exact(stored: str | None, count, old, new) -> str | None:

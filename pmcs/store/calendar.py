@@ -35,6 +35,29 @@ def m005_calendar_and_sla(db):
     )
 
 
+def m016_calendar_package_baseline(db):
+    """Migration: remember the last year the installed chinese-calendar knows (one row). A
+    later upgrade that knows more years makes pmcs count open deadlines in those years again
+    (services/deadlines.py: catch_up); deadlines counted before this migration are taken as
+    counted with the package installed now."""
+    from pmcs.core.calendar import package_years
+
+    db.execute("CREATE TABLE calendar_package (id INTEGER PRIMARY KEY CHECK (id = 1), last_year INTEGER NOT NULL)")
+    span = package_years()
+    if span is not None:
+        db.execute("INSERT INTO calendar_package (id, last_year) VALUES (1, ?)", (span[1],))
+
+
+def package_last_year(db) -> int | None:
+    """The last year chinese-calendar knew when the open deadlines were counted."""
+    return db.scalar("SELECT last_year FROM calendar_package WHERE id = 1")
+
+
+def set_package_last_year(db, year: int) -> None:
+    db.execute("INSERT INTO calendar_package (id, last_year) VALUES (1, ?) "
+               "ON CONFLICT(id) DO UPDATE SET last_year = excluded.last_year", (year,))
+
+
 # calendar days --------------------------------------------------------------
 def overrides(db) -> dict[date, bool]:
     return {date.fromisoformat(r[0]): bool(r[1]) for r in db.query("SELECT day, workday FROM calendar_days")}

@@ -31,6 +31,7 @@ NAMES = (
     "m013_open_work_index",
     "m014_survey_responses_index",
     "m015_open_steps_index",
+    "m016_calendar_package_baseline",
 )
 
 
