@@ -174,3 +174,69 @@ def test_an_older_package_is_only_remembered(office, monkeypatch):
     assert "counted again" not in office.ok("calendar", "workdays", "2026-11-23", "3").stderr
     assert office.rows("SELECT last_year FROM calendar_package") == [(real[1] - 1,)]
     assert office.rows("SELECT count(*) FROM events WHERE action = 'recount'") == [(0,)]
+
+
+# found by review: what a recount must leave alone, and the first command after an upgrade ------
+def add_complaint(pmcs):
+    return pmcs.ok("complaint", "add", "--unit", "3-2-1502", "--channel", "phone", "--description", "噪音",
+                   "--remedy", "处理", "--category", "engineering").stdout.split()[0]
+
+
+def test_a_deadline_set_under_an_sla_changed_since_stays(office):
+    add_complaint(office)  # classified within 2 h: 11:30
+    office.ok("config", "sla", "set", "complaint.classified", "eod")  # later the office counts it in working days
+    assert "counted again" not in office.ok("calendar", "add-holiday", "2026-11-23").stdout
+    assert office.rows("SELECT due_at FROM cases") == [("2026-11-23T03:30:00Z",)]
+
+
+def test_a_reply_counted_from_the_recording_keeps_the_time_held_during_its_step(office, monkeypatch):
+    office.ok("config", "sla", "set", "complaint.replied", "1wd")
+    at(monkeypatch, "2026-11-26T10:00:00")  # Thursday
+    number = add_complaint(office)
+    at(monkeypatch, "2026-11-26T10:01:00")
+    for fields in (["--nature", "valid", "--severity", "general"], ["--cause", "x"], ["--handler", "王芳"],
+                   ["--solution", "x", "--promise", "2026-11-30"]):
+        office.ok("complaint", "advance", number, *fields)
+    assert office.rows("SELECT step, due_at FROM cases") == [("replied", "2026-11-27T02:00:00Z")]  # Fri 10:00
+    at(monkeypatch, "2026-11-26T10:10:00")
+    office.ok("complaint", "hold", number, "--reason", "等业主")
+    at(monkeypatch, "2026-11-27T10:10:00")
+    office.ok("complaint", "resume", number)
+    assert office.rows("SELECT due_at FROM cases") == [("2026-11-28T02:00:00Z",)]  # pushed 24 h
+    # a Saturday worked after the count's Friday changes nothing
+    assert "counted again" not in office.ok("calendar", "add-workday", "2026-11-28").stdout
+    assert office.rows("SELECT due_at FROM cases") == [("2026-11-28T02:00:00Z",)]
+    # Friday off: the first working day after Thursday is now the Saturday worked, plus the 24 h held
+    office.ok("calendar", "add-holiday", "2026-11-27")
+    assert office.rows("SELECT due_at FROM cases") == [("2026-11-29T02:00:00Z",)]
+
+
+def test_the_first_command_after_an_upgrade_may_be_the_holiday_it_asked_for(office, monkeypatch):
+    import pmcs.core.calendar as cal
+
+    real = cal.package_years()
+    monkeypatch.setattr(cal, "package_years", lambda: (real[0], 2025))
+    office.ok("config", "sla", "set", "complaint.classified", "3wd")
+    at(monkeypatch, "2025-12-31T10:00:00")
+    add_complaint(office)
+    assert office.rows("SELECT due_at FROM cases") == [("2026-01-05T02:00:00Z",)]
+    monkeypatch.setattr(cal, "package_years", lambda: real)
+    result = office.ok("calendar", "add-holiday", "2026-01-01")  # the package knows it already
+    assert "open deadlines counted again: 1" in result.stderr
+    assert office.rows("SELECT due_at FROM cases") == [("2026-01-06T02:00:00Z",)]
+
+
+def test_a_refused_command_still_says_the_upkeep_it_did(office, monkeypatch):
+    import pmcs.core.calendar as cal
+
+    real = cal.package_years()
+    monkeypatch.setattr(cal, "package_years", lambda: (real[0], 2025))
+    office.ok("config", "sla", "set", "complaint.classified", "3wd")
+    at(monkeypatch, "2025-12-31T10:00:00")
+    number = add_complaint(office)
+    monkeypatch.setattr(cal, "package_years", lambda: real)
+    result = office("complaint", "advance", number, "--cause", "x")  # the wrong step
+    assert result.exit_code == 4
+    assert "open deadlines counted again: 1" in result.stderr  # the catch-up is kept, like a migration
+    assert office.rows("SELECT step, due_at FROM cases") == [("classified", "2026-01-06T02:00:00Z")]
+    assert "counted again" not in office.ok("calendar", "workdays", "2026-01-01", "1").stderr

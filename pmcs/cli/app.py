@@ -183,6 +183,8 @@ class PmcsGroup(TyperGroup):
         finally:
             s = common._current.get("session")
             if s is not None:
+                for key, params in s.notices:  # upkeep done on the side, said whatever the outcome
+                    sys.stderr.write(t(key, **params) + "\n")
                 s.close()
         if standalone_mode:
             sys.exit(code)

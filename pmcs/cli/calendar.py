@@ -21,9 +21,6 @@ def warn_guessed_years(s=None) -> None:
 
     Any command that computes deadlines calls this once at its end."""
     s = s or session()
-    caught = svc.caught_up(s)
-    if caught:
-        sys.stderr.write(t("calendar.package_upgraded", year=caught[0], count=caught[1]) + "\n")
     years = svc.warn_unknown_years(s)
     if years:
         sys.stderr.write(t("calendar.unknown_year", years=", ".join(map(str, years))) + "\n")

@@ -12,8 +12,10 @@ MESSAGES = {
     "cmd.calendar.add_workday": ("Declare a working day (e.g. a make-up Saturday, 调休上班). Open deadlines "
                                  "counted in working days are counted again.",
                                  "登记工作日（如调休上班的周六）。按工作日计算的未完成期限随之重算。"),
-    "cmd.calendar.import": ("Import days from CSV: date/日期, type/类型 (holiday|workday|休|班), note/备注.",
-                            "从 CSV 导入日子：日期/date、类型/type（休|班|holiday|workday）、备注/note。"),
+    "cmd.calendar.import": ("Import days from CSV: date/日期, type/类型 (holiday|workday|休|班), note/备注. "
+                            "Open deadlines counted in working days are counted again.",
+                            "从 CSV 导入日子：日期/date、类型/type（休|班|holiday|workday）、备注/note。"
+                            "按工作日计算的未完成期限随之重算。"),
     "cmd.calendar.workdays": ("Print the date N working days after FROM (N = 0: FROM or the next working day).",
                               "输出 FROM 之后第 N 个工作日的日期（N = 0：FROM 当天或下一个工作日）。"),
     "arg.date": ("The day (YYYY-MM-DD).", "日期（YYYY-MM-DD）。"),

@@ -24,8 +24,7 @@ NOTE_MAX = 200
 
 def calendar(s) -> WorkCalendar:
     """The session's calendar, built once (cached on the session as ``_calendar``). Building
-    it also catches up after a chinese-calendar upgrade (services/deadlines.py: catch_up);
-    what that moved is kept on the session as ``_caught_up`` for the command to say."""
+    it also catches up after a chinese-calendar upgrade (services/deadlines.py: catch_up)."""
     cal = getattr(s, "_calendar", None)
     if cal is None:
         from pmcs.services.deadlines import catch_up
@@ -33,13 +32,8 @@ def calendar(s) -> WorkCalendar:
         overrides = q.overrides(s.db)
         cal = WorkCalendar(overrides)
         s._calendar = cal
-        s._caught_up = catch_up(s, overrides, cal)
+        catch_up(s, overrides, cal)
     return cal
-
-
-def caught_up(s) -> tuple[int, int] | None:
-    """(last year the upgraded package knows, deadlines moved), if this session caught up."""
-    return getattr(s, "_caught_up", None)
 
 
 def warn_unknown_years(s) -> list[int]:
@@ -61,6 +55,7 @@ def _set_day(s, day: date, workday: bool, note: str | None) -> dict:
     """One day of the office's calendar; open deadlines it affects are counted again
     (services/deadlines.py). The row comes back with ``deadlines_moved``."""
     note = _note(note)
+    calendar(s)  # first: a pending catch-up after a package upgrade counts with the calendar before this day
     with s.write():
         old = WorkCalendar(q.overrides(s.db))
         row = _write_day(s, day, workday, note)
@@ -103,6 +98,7 @@ def import_days(s, path: str, *, encoding=None, dry_run: bool = False, progress=
     result = ImportResult(src.name, dry_run=dry_run, encoding=src.encoding)
     errors = csvio.LineErrors()
     changed: dict[date, bool] = {}
+    calendar(s)  # first: a pending catch-up after a package upgrade (as in _set_day)
     with all_or_nothing(s, src.name, errors, dry_run):
         old = WorkCalendar(q.overrides(s.db))
         seen: dict[date, int] = {}

@@ -38,17 +38,19 @@ def _context(s):
     return {"sla_table": sla_table(s.db), "calendar": calendar(s), "tz": local_zone()}
 
 
-def _due(s, wf, step: str, case: dict, start: datetime, ctx) -> str | None:
+def _due(s, wf, step: str, case: dict, start: datetime, ctx, before: str | None = None) -> str | None:
     if step != CLOSED and wf.step(step).anchor == "recorded" and case.get("reopen_count"):
-        case = case | _clock(s, wf, case)
+        case = case | _clock(s, wf, case, before)
     due = rules.due_at(wf, step, case, start, **ctx)
     return to_iso(due) if due else None
 
 
 def recount_deadlines(s, old, new, since: str) -> int:
     """The working-day calendar changed from ``old`` to ``new`` (services/deadlines.py): every open
-    case due at or after ``since`` moves by the difference the change makes to its step's count,
-    so the time it was held stays added. Returns how many moved."""
+    case due at or after ``since`` whose deadline is exactly what its step's SLA gave under ``old``
+    — counted as at the step's start, plus the time held since (resume pushed it) — is counted
+    again under ``new``. A deadline set under an SLA changed since, or imported, stays.
+    Returns how many moved."""
     base = _context(s)
     before, after = base | {"calendar": old}, base | {"calendar": new}
     moved = 0
@@ -58,24 +60,31 @@ def recount_deadlines(s, old, new, since: str) -> int:
         duration = rules.step_duration(wf, case["step"], case, base["sla_table"])
         if not case["step_started_at"] or duration is None or duration.is_calendar_time:
             continue  # hours and calendar days do not depend on the calendar
-        start = from_iso(case["step_started_at"])
-        was, now = _due(s, wf, case["step"], case, start, before), _due(s, wf, case["step"], case, start, after)
-        if was is None or now is None or was == now:
+        began = case["step_started_at"]
+        held = rules.held_since(q.hold_marks(s.db, case["number"], began), began)  # pushed onto the deadline
+        at_start = case | {"held_seconds": case["held_seconds"] - held}  # as the step's start counted it
+        start, pushed = from_iso(began), timedelta(seconds=held)
+        was = _due(s, wf, case["step"], at_start, start, before, before=began)
+        if was is None or to_iso(from_iso(was) + pushed) != case["due_at"]:
             continue
-        due = to_iso(from_iso(case["due_at"]) + (from_iso(now) - from_iso(was)))
-        q.set_due(s.db, case["id"], due)
-        s.record("case", case["number"], "recount", {"due_at": case["due_at"]}, {"due_at": due})
-        moved += 1
+        due = to_iso(from_iso(_due(s, wf, case["step"], at_start, start, after, before=began)) + pushed)
+        if due != case["due_at"]:
+            q.set_due(s.db, case["id"], due)
+            s.record("case", case["number"], "recount", {"due_at": case["due_at"]}, {"due_at": due})
+            moved += 1
     return moved
 
 
-def _clock(s, wf, case: dict) -> dict:
+def _clock(s, wf, case: dict, before: str | None = None) -> dict:
     """A reopened case's clock restarts at the reopening: steps counted 'from the recording'
-    (the reply) count from then, plus the time held since."""
+    (the reply) count from then, plus the time held since (up to ``before``, if given)."""
     since = q.last_step_start(s.db, case["id"], rules.restart_steps(wf))
     if not since:
         return {}
-    return {"clock_from": since, "clock_held": rules.held_since(q.hold_marks(s.db, case["number"], since), since)}
+    marks = q.hold_marks(s.db, case["number"], since)
+    if before is not None:
+        marks = [m for m in marks if m[0] < before]
+    return {"clock_from": since, "clock_held": rules.held_since(marks, since)}
 
 
 def _staff_code(s, ref: str) -> str:

@@ -10,10 +10,11 @@ is counted again in the same transaction, with one event each (action
 
 Each kind of stored deadline is one entry of KEEPERS: a module whose
 ``recount_deadlines(s, old, new, since)`` moves its own records and says how
-many moved. Cases move by the difference the calendar makes to their count,
-so time on hold stays added; rectification orders and refunds are counted
-again only when their stored deadline is exactly what the rule gave under the
-old calendar (a date the clerk typed is left alone).
+many moved. A deadline is counted again only when it is exactly what its rule
+gives under the old calendar (for a case: counted as at its step's start, plus
+the time held since), so a date the clerk typed, one imported, or one set under
+an SLA the office has changed since is left alone. (A typed date that happens
+to equal the rule's cannot be told apart, and moves.)
 """
 from __future__ import annotations
 
@@ -44,27 +45,29 @@ def recount_from(s, old, new, first_day: date) -> int:
     return sum(import_module(name).recount_deadlines(s, old, new, since) for name in KEEPERS)
 
 
-def catch_up(s, overrides: dict[date, bool], new) -> tuple[int, int] | None:
+def catch_up(s, overrides: dict[date, bool], new) -> None:
     """An upgraded chinese-calendar knows more years than the one that counted the open
     deadlines (before, those years were counted with weekends only): count them again, once,
-    in one transaction. Returns (last year now known, deadlines moved) when it did. The
-    baseline is written by migration m016; where the package was missing then, or is older
-    now, the year is only remembered."""
+    in a transaction of its own — upkeep like a migration, kept whatever the command then
+    does — and leave a notice on the session. The baseline is written by migration m016;
+    where the package was missing then, or is older now, the year is only remembered.
+    Inside a command's transaction (which may yet roll back) it waits for the next command."""
     from pmcs.core.calendar import WorkCalendar, package_years
     from pmcs.store.calendar import package_last_year, set_package_last_year
 
     span = package_years()
-    if span is None or package_last_year(s.db) == span[1]:
-        return None  # the usual case: one read, nothing to do
+    if span is None or package_last_year(s.db) == span[1] or s.db.writing:
+        return  # the usual case: one read, nothing to do
     with s.write():
         stored = package_last_year(s.db)  # another process may have done it meanwhile
         moved = None
         if stored is not None and stored < span[1]:
             old = WorkCalendar(overrides, known_until=stored)
-            moved = (span[1], recount_from(s, old, new, date(stored + 1, 1, 1)))
+            moved = recount_from(s, old, new, date(stored + 1, 1, 1))
         if stored != span[1]:
             set_package_last_year(s.db, span[1])
-    return moved
+    if moved is not None:
+        s.notices.append(("calendar.package_upgraded", {"year": span[1], "count": moved}))
 
 
 def exact(stored: str | None, count, old, new) -> str | None:

@@ -26,6 +26,9 @@ class Session:
         self.clock = clock or SystemClock()
         self._db = db
         self._actor = None
+        # (catalogue key, params) of things done on the side that the command must say on
+        # stderr whatever its outcome (the CLI prints them as it ends)
+        self.notices: list[tuple[str, dict]] = []
 
     @property
     def db(self):

@@ -49,6 +49,11 @@ class Database:
         return self.conn.executemany(sql, rows)
 
     # writing -----------------------------------------------------------
+    @property
+    def writing(self) -> bool:
+        """Inside a write transaction (whose outcome the caller's block decides)."""
+        return self.conn.in_transaction
+
     @contextmanager
     def write(self):
         """One transaction, begun with BEGIN IMMEDIATE; rolled back on any error."""
