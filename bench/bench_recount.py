@@ -8,8 +8,10 @@ Works on a copy (bench/out/recount.db) of a database made by bench/gen_cases.py.
 is a whole process: add-holiday DAY, then add-workday DAY puts the day back (timed too), so
 every run moves the same deadlines. Two days: tomorrow (the usual case: next year's
 holidays, few open deadlines after them) and the day of the oldest open deadline (every
-open case examined). Then the same with the complaint steps counted in working days, so
-that most of those deadlines really move (one UPDATE and one event each).
+open case examined). Then the same with the complaint steps counted in working days and
+--new complaints recorded under that SLA (in-process, before the timing), whose deadlines
+really move (one UPDATE and one event each); the generated cases keep theirs, set under
+the hours SLA (left alone by design).
 """
 from __future__ import annotations
 
@@ -25,10 +27,29 @@ from datetime import date, timedelta
 from pathlib import Path
 
 
+def record_complaints(db: Path, now: str, n: int) -> None:
+    """n complaints recorded now through the Python API, one transaction."""
+    from datetime import datetime
+
+    from pmcs.clock import FixedClock
+    from pmcs.services.cases import add_case
+    from pmcs.services.session import Session
+
+    s = Session(db, actor="S001", clock=FixedClock(datetime.fromisoformat(now)))
+    units = [r[0] for r in s.db.query("SELECT code FROM units ORDER BY id LIMIT ?", (n,))]
+    category = s.db.scalar("SELECT code FROM categories WHERE active = 1 ORDER BY code LIMIT 1")
+    with s.write():
+        for i in range(n):
+            add_case(s, "complaint", unit=units[i % len(units)], channel="phone", category=category,
+                     description="bench", remedy="bench")
+    s.close()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("db", help="a database made by bench/gen_cases.py")
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--new", type=int, default=2000, help="complaints recorded under the working-day SLA")
     args = ap.parse_args()
     src = Path(args.db)
     if not src.exists():
@@ -69,6 +90,8 @@ def main() -> None:
                                                              "complaint.assigned", "complaint.proposed"))):
         for key in slas:
             run("config", "sla", "set", key, "2wd")
+        if slas:
+            record_complaints(work, now, args.new)
         for name, day in days.items():
             walls: dict[str, list[float]] = {"add-holiday": [], "add-workday": []}
             moved = {}
