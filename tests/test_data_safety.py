@@ -140,8 +140,14 @@ def test_a_database_of_an_older_schema_migrates_forward_with_nothing_lost(demo_d
         cols, old_rows = content
         picked = rows(db, f'SELECT {", ".join(chr(34) + c + chr(34) for c in cols)} FROM "{table}" ORDER BY rowid')
         assert picked == old_rows, table
-    assert set(before["_schema"]) <= set(after["_schema"])  # no table, index, view or trigger dropped
+    assert _objects(before) <= _objects(after)  # no table, index, view or trigger dropped
     check_db(db)
+
+
+def _objects(snap) -> set:
+    """Schema objects as they must survive: indexes, views and triggers word for word; tables by
+    name (a migration may add columns; the rows above prove the old ones kept their values)."""
+    return {(kind, name, tbl, None if kind == "table" else sql) for kind, name, tbl, sql in snap["_schema"]}
 
 
 @needs_script

@@ -108,6 +108,19 @@ def test_an_office_closure_today_moves_same_day_orders_but_not_typed_dates_or_ca
     assert office.rows("SELECT action FROM events WHERE ref = 'ZG-2026-0001' ORDER BY id")[-1] == ("recount",)
 
 
+def test_a_date_given_for_an_order_stays_even_when_it_equals_the_count(office):
+    office.ok("handover", "defect", "add", "3-2-1503", "门锁松动", "--size", "small", "--due", "2026-11-23")
+    assert office.rows("SELECT due_at, due_given FROM rectifications") == [("2026-11-23T10:00:00Z", 1)]
+    assert "counted again" not in office.ok("calendar", "add-holiday", "2026-11-23").stdout
+    assert office.rows("SELECT due_at FROM rectifications") == [("2026-11-23T10:00:00Z",)]
+    # sent back by an unsatisfied owner: the new deadline is the SLA's, and follows the calendar
+    office.ok("handover", "defect", "fix", "1")
+    office.ok("handover", "defect", "revisit", "1", "--verdict", "unsatisfied")
+    assert office.rows("SELECT due_at, due_given FROM rectifications") == [("2026-11-24T10:00:00Z", 0)]
+    assert "counted again" in office.ok("calendar", "add-holiday", "2026-11-24").stdout
+    assert office.rows("SELECT due_at FROM rectifications") == [("2026-11-25T10:00:00Z",)]
+
+
 # cases: a step the office counts in working days, with time on hold --------------------------
 def test_a_case_moves_by_the_days_added_and_keeps_its_time_on_hold(office, monkeypatch):
     office.ok("config", "sla", "set", "complaint.classified", "2wd")

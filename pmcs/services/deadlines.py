@@ -12,9 +12,9 @@ Each kind of stored deadline is one entry of KEEPERS: a module whose
 ``recount_deadlines(s, old, new, since)`` moves its own records and says how
 many moved. A deadline is counted again only when it is exactly what its rule
 gives under the old calendar (for a case: counted as at its step's start, plus
-the time held since), so a date the clerk typed, one imported, or one set under
-an SLA the office has changed since is left alone. (A typed date that happens
-to equal the rule's cannot be told apart, and moves.)
+the time held since), so a date imported, or one set under an SLA the office
+has changed since, is left alone; a rectification order remembers a date the
+clerk gave (``due_given``) and keeps it.
 """
 from __future__ import annotations
 

@@ -61,6 +61,7 @@ def add_defect(s, unit: str, text: str, size: str, *, due=None, handler=None) ->
         due_at = to_iso(rules.fix_due(size_code, now, due_date=due_day, **ctx))
         row = {"number": number, "year": year, "seq": seq, "unit_id": u["id"], "handover_id": h["id"] if h else None,
                "text": body, "size": size_code, "handler": handler_code, "status": "open", "due_at": due_at,
+               "due_given": 1 if due_day else 0,
                "recorded_at": to_iso(now), "recorded_by": who(s), "updated_at": to_iso(now)}
         q.insert_rect(s.db, row)
         s.record("rectification", number, "create", None, {"unit": u["code"], "text": body, "size": size_code,
@@ -98,7 +99,7 @@ def revisit(s, ref: str, verdict: str, comment=None) -> dict:
         changes = {"status": status, "verdict": code, "comment": comment, "revisited_at": to_iso(now),
                    "revisited_by": who(s), "updated_at": to_iso(now)}
         if status == "open":
-            changes |= {"due_at": to_iso(rules.fix_due(r["size"], now, **ctx)), "fixed_at": None, "fixed_by": None,
+            changes |= {"due_at": to_iso(rules.fix_due(r["size"], now, **ctx)), "due_given": 0, "fixed_at": None, "fixed_by": None,
                         "revisit_due_at": None, "reopen_count": r["reopen_count"] + 1}
         else:
             changes["closed_at"] = to_iso(now)
@@ -110,7 +111,8 @@ def revisit(s, ref: str, verdict: str, comment=None) -> dict:
 
 def recount_deadlines(s, old, new, since: str) -> int:
     """The working-day calendar changed (services/deadlines.py): open orders' fixes and fixed
-    orders' revisits due at or after ``since``, counted again when they came from the SLA."""
+    orders' revisits due at or after ``since``, counted again when they came from the SLA
+    (not a date given with --due)."""
     from pmcs.services.deadlines import exact
 
     ctx = _context(s)
@@ -121,6 +123,8 @@ def recount_deadlines(s, old, new, since: str) -> int:
 
             def count(cal, r=r):
                 return rules.revisit_due(from_iso(r["fixed_at"]), **ctx | {"calendar": cal})
+        elif r["due_given"]:
+            continue  # a date the clerk gave stays
         else:
             field = "due_at"
 

@@ -262,6 +262,13 @@ def next_rect_seq(db: Database, year: int) -> int:
     return db.scalar("SELECT coalesce(max(seq), 0) + 1 FROM rectifications WHERE year = ?", (year,))
 
 
+def m017_rectification_due_given(db):
+    """Migration: whether a rectification order's deadline is a date the clerk gave (--due)
+    rather than the SLA's count: a calendar change counts only the latter again
+    (services/rectification.py: recount_deadlines). Orders before it count as not given."""
+    db.execute("ALTER TABLE rectifications ADD COLUMN due_given INTEGER NOT NULL DEFAULT 0")
+
+
 def insert_rect(db: Database, row: dict) -> int:
     return db.insert("rectifications", row)
 

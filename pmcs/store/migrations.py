@@ -32,6 +32,7 @@ NAMES = (
     "m014_survey_responses_index",
     "m015_open_steps_index",
     "m016_calendar_package_baseline",
+    "m017_rectification_due_given",
 )
 
 

@@ -120,6 +120,7 @@ def m015_open_steps_index(db):
 # later capabilities keep their tables beside their SQL; their order is fixed here
 # (and repeated as names in migrations.NAMES, so start-up need not import them)
 from pmcs.store.calendar import m005_calendar_and_sla, m016_calendar_package_baseline  # noqa: E402
+from pmcs.store.handover import m017_rectification_due_given  # noqa: E402
 from pmcs.store.cases import m006_cases  # noqa: E402
 from pmcs.store.office import m010_duties_and_comms  # noqa: E402
 from pmcs.store.handover import m009_handover_renovation  # noqa: E402
@@ -140,3 +141,4 @@ migration(m013_open_work_index)
 migration(m014_survey_responses_index)
 migration(m015_open_steps_index)
 migration(m016_calendar_package_baseline)
+migration(m017_rectification_due_given)
