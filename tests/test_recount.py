@@ -9,6 +9,8 @@ import json
 
 import pytest
 
+from pmcs.services.deadlines import moved_text
+
 
 def at(monkeypatch, local: str) -> None:
     monkeypatch.setenv("PMCS_NOW", local + "+08:00")
@@ -53,7 +55,7 @@ def test_a_holiday_added_for_an_unknown_year_moves_the_refund(accepted):
     # Tue 29, Wed 30, Thu 31, Fri 1 (counted as a working day), Mon 4, Tue 5, Wed 6
     assert refund_due(accepted) == "2027-01-06T10:00:00Z"  # 18:00 in Shanghai
     out = accepted.ok("calendar", "add-holiday", "2027-01-01", "--note", "元旦").stdout
-    assert "counted again with the new calendar: 1" in out
+    assert "counted again with the new calendar: 1 (RN-2026-0001;" in out
     assert refund_due(accepted) == "2027-01-07T10:00:00Z"
     history = json.loads(accepted.ok("history", "RN-2026-0001", "--format", "json").stdout)
     assert {k: history[-1][k] for k in ("action", "before", "after")} == {
@@ -83,7 +85,7 @@ def test_a_calendar_import_moves_deadlines_and_a_dry_run_does_not(accepted, tmp_
     assert "counted again" not in accepted.ok("calendar", "import", f, "--dry-run").stdout
     assert refund_due(accepted) == "2027-01-06T10:00:00Z"
     out = accepted.ok("--lang", "zh", "calendar", "import", f).stdout
-    assert "已按新日历重算未完成事项的期限：1 项" in out
+    assert "已按新日历重算未完成事项的期限：1 项（RN-2026-0001；" in out
     assert refund_due(accepted) == "2027-01-07T10:00:00Z"
 
 
@@ -102,7 +104,7 @@ def test_an_office_closure_today_moves_same_day_orders_but_not_typed_dates_or_ca
     due = dict(office.rows("SELECT seq, due_at FROM rectifications"))
     assert due[1] == "2026-11-23T10:00:00Z"
     out = office.ok("calendar", "add-holiday", "2026-11-23", "--note", "台风停工").stdout
-    assert "counted again with the new calendar: 1" in out
+    assert "counted again with the new calendar: 1 (ZG-2026-0001;" in out
     after = dict(office.rows("SELECT seq, due_at FROM rectifications"))
     assert after == {1: "2026-11-24T10:00:00Z", 2: due[2], 3: due[3]}
     assert office.rows("SELECT action FROM events WHERE ref = 'ZG-2026-0001' ORDER BY id")[-1] == ("recount",)
@@ -166,7 +168,7 @@ def test_an_upgraded_holiday_package_counts_the_new_year_again_once(office, monk
     monkeypatch.setattr(cal, "package_years", lambda: real)  # pip install -U
     result = office.ok("calendar", "workdays", "2025-12-31", "3")
     assert result.stdout == "2026-01-06\n"
-    assert f"now knows the years up to {real[1]}; open deadlines counted again: 1" in result.stderr
+    assert f"now knows the years up to {real[1]}; open deadlines counted again: 1 ({number})." in result.stderr
     # Sun 4 (make-up workday), Mon 5, Tue 6
     assert office.rows("SELECT due_at FROM cases") == [("2026-01-06T02:00:00Z",)]
     assert office.rows("SELECT last_year FROM calendar_package") == [(real[1],)]
@@ -253,3 +255,9 @@ def test_a_refused_command_still_says_the_upkeep_it_did(office, monkeypatch):
     assert "open deadlines counted again: 1" in result.stderr  # the catch-up is kept, like a migration
     assert office.rows("SELECT step, due_at FROM cases") == [("classified", "2026-01-06T02:00:00Z")]
     assert "counted again" not in office.ok("calendar", "workdays", "2026-01-01", "1").stderr
+
+
+def test_a_message_names_ten_refs_then_counts_the_rest():
+    refs = [f"TS-2026-{i:04d}" for i in range(1, 13)]
+    assert moved_text(refs[:2]) == "TS-2026-0001, TS-2026-0002"
+    assert moved_text(refs) == ", ".join(refs[:10]) + " … (+2)"

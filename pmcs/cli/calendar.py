@@ -64,8 +64,14 @@ def add_workday(day: str = DateArg, note: Optional[str] = NoteOpt):
 
 def _said(row: dict, key: str) -> None:
     done(key, day=row["day"], weekday=_weekday(row["day"]))
-    if row["deadlines_moved"]:
-        done("calendar.deadlines_moved", count=row["deadlines_moved"])
+    said_moved(row["deadlines_moved"])
+
+
+def said_moved(refs: list[str]) -> None:
+    if refs:
+        from pmcs.services.deadlines import moved_text
+
+        done("calendar.deadlines_moved", count=len(refs), refs=moved_text(refs))
 
 
 @app.command("import", help=t("cmd.calendar.import"))

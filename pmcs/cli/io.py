@@ -21,7 +21,9 @@ def run_import(importer, file: str, *, mode: str, encoding, dry_run: bool) -> No
     else:
         done("import.summary", file=result.file, rows=result.rows, inserted=result.inserted, updated=result.updated)
         if result.deadlines_moved:
-            done("calendar.deadlines_moved", count=result.deadlines_moved)
+            from pmcs.cli.calendar import said_moved
+
+            said_moved(result.deadlines_moved)
 
 
 def run_export(rows_fn, output, encoding, **kw) -> None:

@@ -24,12 +24,12 @@ MESSAGES = {
     "opt.year": ("Year to show (default: this year).", "要显示的年份（默认今年）。"),
     "opt.day_note": ("What the day is (e.g. 国庆节).", "说明（如 国庆节）。"),
     "calendar.holiday_added": ("{day} ({weekday}) is now a day off.", "{day}（{weekday}）已登记为休息日。"),
-    "calendar.deadlines_moved": ("Open deadlines counted again with the new calendar: {count} "
-                                 "(see pmcs history REF).",
-                                 "已按新日历重算未完成事项的期限：{count} 项（可用 pmcs history 编号 查看）。"),
+    "calendar.deadlines_moved": ("Open deadlines counted again with the new calendar: {count} ({refs}; "
+                                 "pmcs history REF shows each).",
+                                 "已按新日历重算未完成事项的期限：{count} 项（{refs}；可用 pmcs history 编号 查看）。"),
     "calendar.package_upgraded": ("note: the holiday calendar now knows the years up to {year}; open deadlines "
-                                  "counted again: {count}.",
-                                  "提示：节假日日历现已包含 {year} 年及以前的安排；已重算未完成事项的期限：{count} 项。"),
+                                  "counted again: {count} ({refs}).",
+                                  "提示：节假日日历现已包含 {year} 年及以前的安排；已重算未完成事项的期限：{count} 项（{refs}）。"),
     "calendar.workday_added": ("{day} ({weekday}) is now a working day.", "{day}（{weekday}）已登记为工作日。"),
     "calendar.unknown_year": (
         "warning: the working-day calendar has no data for {years}; counting weekends only "

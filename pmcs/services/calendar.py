@@ -53,7 +53,7 @@ def add_workday(s, day, note: str | None = None) -> dict:
 
 def _set_day(s, day: date, workday: bool, note: str | None) -> dict:
     """One day of the office's calendar; open deadlines it affects are counted again
-    (services/deadlines.py). The row comes back with ``deadlines_moved``."""
+    (services/deadlines.py). The row comes back with ``deadlines_moved`` (their refs)."""
     note = _note(note)
     calendar(s)  # first: a pending catch-up after a package upgrade counts with the calendar before this day
     with s.write():

@@ -45,15 +45,15 @@ def _due(s, wf, step: str, case: dict, start: datetime, ctx, before: str | None 
     return to_iso(due) if due else None
 
 
-def recount_deadlines(s, old, new, since: str) -> int:
+def recount_deadlines(s, old, new, since: str) -> list[str]:
     """The working-day calendar changed from ``old`` to ``new`` (services/deadlines.py): every open
     case due at or after ``since`` whose deadline is exactly what its step's SLA gave under ``old``
     — counted as at the step's start, plus the time held since (resume pushed it) — is counted
     again under ``new``. A deadline set under an SLA changed since, or imported, stays.
-    Returns how many moved."""
+    Returns the numbers of the cases moved."""
     base = _context(s)
     before, after = base | {"calendar": old}, base | {"calendar": new}
-    moved = 0
+    moved: list[str] = []
     steps = rules.working_day_steps(WORKFLOWS.values(), base["sla_table"])
     for case in q.open_cases_due_from(s.db, since, steps):
         wf = workflow(case["kind"])
@@ -71,7 +71,7 @@ def recount_deadlines(s, old, new, since: str) -> int:
         if due != case["due_at"]:
             q.set_due(s.db, case["id"], due)
             s.record("case", case["number"], "recount", {"due_at": case["due_at"]}, {"due_at": due})
-            moved += 1
+            moved.append(case["number"])
     return moved
 
 

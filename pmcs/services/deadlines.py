@@ -9,8 +9,8 @@ is counted again in the same transaction, with one event each (action
 ``recount``). Deadlines in hours or calendar days come out the same and stay.
 
 Each kind of stored deadline is one entry of KEEPERS: a module whose
-``recount_deadlines(s, old, new, since)`` moves its own records and says how
-many moved. A deadline is counted again only when it is exactly what its rule
+``recount_deadlines(s, old, new, since)`` moves its own records and returns
+the refs of those it moved. A deadline is counted again only when it is exactly what its rule
 gives under the old calendar (for a case: counted as at its step's start, plus
 the time held since), so a date imported, or one set under an SLA the office
 has changed since, is left alone; a rectification order remembers a date the
@@ -27,22 +27,31 @@ from pmcs.services.session import to_iso
 KEEPERS = ("pmcs.services.cases", "pmcs.services.rectification", "pmcs.services.renovation")
 
 
-def recount(s, old, changed: dict[date, bool]) -> int:
+def recount(s, old, changed: dict[date, bool]) -> list[str]:
     """Inside the caller's write: move the open deadlines that ``changed`` days (over calendar
-    ``old``) affect; returns how many moved. Days that do not change anything are ignored."""
+    ``old``) affect; returns the refs moved. Days that do not change anything are ignored."""
     from pmcs.core.calendar import WorkCalendar
 
     days = [d for d, workday in changed.items() if old.is_workday(d) != workday]
     if not days:
-        return 0
+        return []
     return recount_from(s, old, WorkCalendar(old.overrides | changed), min(days))
 
 
-def recount_from(s, old, new, first_day: date) -> int:
+def recount_from(s, old, new, first_day: date) -> list[str]:
     """Inside the caller's write: open deadlines due on or after ``first_day`` counted again
-    with ``new`` instead of ``old``; returns how many moved."""
+    with ``new`` instead of ``old``; returns the refs moved."""
     since = to_iso(datetime.combine(first_day, time(0), local_zone()))
-    return sum(import_module(name).recount_deadlines(s, old, new, since) for name in KEEPERS)
+    return [ref for name in KEEPERS for ref in import_module(name).recount_deadlines(s, old, new, since)]
+
+
+SHOWN = 10  # refs named in a message; the rest counted
+
+
+def moved_text(refs: list[str]) -> str:
+    """The refs a recount moved, as a message names them: the first ten, then how many more."""
+    shown = ", ".join(refs[:SHOWN])
+    return shown + (f" … (+{len(refs) - SHOWN})" if len(refs) > SHOWN else "")
 
 
 def catch_up(s, overrides: dict[date, bool], new) -> None:
@@ -67,7 +76,8 @@ def catch_up(s, overrides: dict[date, bool], new) -> None:
         if stored != span[1]:
             set_package_last_year(s.db, span[1])
     if moved is not None:
-        s.notices.append(("calendar.package_upgraded", {"year": span[1], "count": moved}))
+        s.notices.append(("calendar.package_upgraded", {"year": span[1], "count": len(moved),
+                                                        "refs": moved_text(moved) or "-"}))
 
 
 def exact(stored: str | None, count, old, new) -> str | None:

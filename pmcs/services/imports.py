@@ -37,7 +37,7 @@ class ImportResult:
     dry_run: bool = False
     encoding: str = ""
     refs: list = field(default_factory=list)
-    deadlines_moved: int = 0  # open deadlines counted again (a calendar import)
+    deadlines_moved: list = field(default_factory=list)  # refs whose deadline was counted again (calendar import)
 
 
 def _field_errors(errors, line: int, problems: list[FieldError]) -> None:

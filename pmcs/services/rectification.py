@@ -109,14 +109,14 @@ def revisit(s, ref: str, verdict: str, comment=None) -> dict:
     return get_defect(s, r["number"])
 
 
-def recount_deadlines(s, old, new, since: str) -> int:
+def recount_deadlines(s, old, new, since: str) -> list[str]:
     """The working-day calendar changed (services/deadlines.py): open orders' fixes and fixed
     orders' revisits due at or after ``since``, counted again when they came from the SLA
     (not a date given with --due)."""
     from pmcs.services.deadlines import exact
 
     ctx = _context(s)
-    moved = 0
+    moved: list[str] = []
     for r in q.rects_due_from(s.db, since):
         if r["status"] == "fixed":
             field = "revisit_due_at"
@@ -135,7 +135,7 @@ def recount_deadlines(s, old, new, since: str) -> int:
         if due:
             q.update_rect(s.db, r["id"], {field: due})
             s.record("rectification", r["number"], "recount", {field: r[field]}, {field: due})
-            moved += 1
+            moved.append(r["number"])
     return moved
 
 

@@ -222,7 +222,7 @@ def accept(s, ref: str, passed: bool, *, note=None, date=None) -> dict:
     return get_renovation(s, r["number"])
 
 
-def recount_deadlines(s, old, new, since: str) -> int:
+def recount_deadlines(s, old, new, since: str) -> list[str]:
     """The working-day calendar changed (services/deadlines.py): deposit refunds due at or after
     ``since`` counted again from the acceptance, as accept() counted them."""
     from datetime import date as date_
@@ -232,7 +232,7 @@ def recount_deadlines(s, old, new, since: str) -> int:
     from pmcs.services.session import from_iso
 
     tz, table = local_zone(), sla_table(s)
-    moved = 0
+    moved: list[str] = []
     for r in q.refunds_due_from(s.db, since):
         if _local_day(r["accepted_at"]) == r["accepted_on"]:
             when = from_iso(r["accepted_at"])
@@ -244,7 +244,7 @@ def recount_deadlines(s, old, new, since: str) -> int:
             q.update(s.db, r["id"], {"refund_due_at": due})
             s.record("renovation", r["number"], "recount", {"refund_due_at": r["refund_due_at"]},
                      {"refund_due_at": due})
-            moved += 1
+            moved.append(r["number"])
     return moved
 
 
