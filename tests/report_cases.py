@@ -47,7 +47,8 @@ def play(db_path, kind: str, start: datetime, gaps: list[float], *, actor: str, 
         moment += timedelta(hours=gap)
         s = session_at(db_path, moment, actor)
         step = s.db.scalar("SELECT step FROM cases WHERE number = ?", (number,))
-        svc.advance(s, kind, number, **{f: data[f] for f in wf.required(step, data)})
+        given = {f: data[f] for f in wf.step(step).optional if f in values}  # optional ones asked for
+        svc.advance(s, kind, number, **{f: data[f] for f in wf.required(step, data)}, **given)
         s.close()
     if cancel_after:
         s = session_at(db_path, moment + timedelta(hours=1), actor)

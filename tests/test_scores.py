@@ -28,6 +28,9 @@ def office(pmcs, db_path):
     # unsatisfied revisit of a complaint S004 handled (reopens it, clearing the handler)
     play(db_path, "complaint", nov(5), [1, 3, 1, 3, 2, 70], actor="S001", unit="1-1-103", handler="S004",
          verdict="unsatisfied")
+    # a valid staff-attitude complaint about S001 (named at classification), handled by S003
+    play(db_path, "complaint", nov(4), [1, 3, 1], actor="S002", unit="1-1-103", handler="S003",
+         category="staff_attitude", about="王芳")
     # an unreasonable staff-attitude complaint does not count against S003
     play(db_path, "complaint", nov(6), [1, 3, 1], actor="S001", unit="1-1-101", handler="S003",
          category="staff_attitude", nature="unreasonable")
@@ -45,7 +48,8 @@ def cards(pmcs, *args):
 
 def test_scorecard_counts(office):
     c = cards(office)
-    assert c["S003"]["praise"] == 1 and c["S003"]["attitude"] == 0
+    assert c["S003"]["praise"] == 1 and c["S003"]["attitude"] == 0  # handled one about S001: not against S003
+    assert c["S001"]["attitude"] == 1
     assert c["S004"]["attitude"] == 1 and c["S004"]["unsatisfied"] == 1
     assert c["S003"]["satisfied"] == 1  # the revisit of the case S003 handled
     assert c["S001"]["late"] == 0 and c["S001"]["steps_on_time"] > 0

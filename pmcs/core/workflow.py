@@ -117,6 +117,7 @@ COMPLAINT = Workflow(
         "onsite_note": _T("onsite_note", aliases=("现场记录",)),
         "emergency_measures": _T("emergency_measures", aliases=("应急措施",)),
         "handler": Field("handler", aliases=("处理负责人", "负责人"), max_len=60),
+        "about": Field("about", aliases=("被投诉人", "被投诉员工"), max_len=60),
         "solution": _T("solution", aliases=("解决方案",)),
         "promise": Field("promise", kind="date", aliases=("承诺完成日期",)),
         "lesson": _T("lesson", aliases=("经验教训",)),
@@ -125,7 +126,7 @@ COMPLAINT = Workflow(
     },
     steps=(
         Step("recorded", requires=("channel", "category", "description", "remedy"), optional=("unit", "person", "severity")),
-        Step("classified", requires=("nature", "severity"), sla="complaint.classified"),
+        Step("classified", requires=("nature", "severity"), optional=("about",), sla="complaint.classified"),
         Step("investigated", requires=("cause",), when=(("severity", "major", ("onsite_note", "emergency_measures")),),
              sla="complaint.investigated"),
         Step("assigned", requires=("handler",), sla="complaint.assigned"),

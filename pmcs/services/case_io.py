@@ -21,7 +21,7 @@ from pmcs.services.session import from_iso, to_iso
 from pmcs.store import cases as q
 
 MIRRORED = ("channel", "category", "severity", "nature", "urgency", "verdict", "type", "handler")
-STAFF_FIELDS = ("handler", "praised")
+STAFF_FIELDS = ("handler", "praised", "about")
 
 
 # export -----------------------------------------------------------------------

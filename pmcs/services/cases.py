@@ -105,7 +105,7 @@ def acceptor(s) -> str:
 
 def _resolve_refs(s, wf, values: dict) -> dict:
     """Staff, category: stored as codes."""
-    for name in ("handler", "praised"):
+    for name in ("handler", "praised", "about"):
         if values.get(name):
             values[name] = _staff_code(s, values[name])
     if values.get("category"):

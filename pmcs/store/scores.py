@@ -37,9 +37,10 @@ def praise(db: Database, start: str, end: str) -> dict[str, int]:
 
 
 def attitude(db: Database, start: str, end: str) -> dict[str, int]:
-    """Valid staff-attitude complaints recorded in the period, by the complaint's handler."""
+    """Valid staff-attitude complaints recorded in the period, by the staff member they are about
+    (``about``, named at classification), else — as before that field — by the case's handler."""
     return {r[0]: r[1] for r in db.query(
-        f"""SELECT {HANDLER}, count(*) FROM cases c
+        f"""SELECT coalesce(json_extract(c."values", '$.about'), {HANDLER}), count(*) FROM cases c
             WHERE c.kind = 'complaint' AND c.recorded_at >= ? AND c.recorded_at < ?
               AND c.category = 'staff_attitude' AND c.nature = 'valid' AND c.status != 'cancelled'
             GROUP BY 1""", (start, end)) if r[0]}
