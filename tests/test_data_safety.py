@@ -141,13 +141,23 @@ def test_a_database_of_an_older_schema_migrates_forward_with_nothing_lost(demo_d
         picked = rows(db, f'SELECT {", ".join(chr(34) + c + chr(34) for c in cols)} FROM "{table}" ORDER BY rowid')
         assert picked == old_rows, table
     assert _objects(before) <= _objects(after)  # no table, index, view or trigger dropped
+    _tables_only_grew(before, after)
     check_db(db)
 
 
 def _objects(snap) -> set:
     """Schema objects as they must survive: indexes, views and triggers word for word; tables by
-    name (a migration may add columns; the rows above prove the old ones kept their values)."""
+    name (a migration may add columns: see _tables_only_grew)."""
     return {(kind, name, tbl, None if kind == "table" else sql) for kind, name, tbl, sql in snap["_schema"]}
+
+
+def _tables_only_grew(before, after) -> None:
+    """ALTER TABLE … ADD COLUMN appends to a table's CREATE text: everything the old text said
+    (columns, NOT NULL, CHECK, keys) is still said, word for word, before the added columns."""
+    new = {name: sql for kind, name, _, sql in after["_schema"] if kind == "table"}
+    for kind, name, _, sql in before["_schema"]:
+        if kind == "table" and sql:
+            assert new[name].startswith(sql.rstrip().rstrip(")").rstrip()), name
 
 
 @needs_script

@@ -28,7 +28,7 @@ def office(pmcs, db_path):
     # unsatisfied revisit of a complaint S004 handled (reopens it, clearing the handler)
     play(db_path, "complaint", nov(5), [1, 3, 1, 3, 2, 70], actor="S001", unit="1-1-103", handler="S004",
          verdict="unsatisfied")
-    # a valid staff-attitude complaint about S001 (named at classification), handled by S003
+    # a valid staff-attitude complaint about S001 (named by the investigation), handled by S003
     play(db_path, "complaint", nov(4), [1, 3, 1], actor="S002", unit="1-1-103", handler="S003",
          category="staff_attitude", about="王芳")
     # an unreasonable staff-attitude complaint does not count against S003

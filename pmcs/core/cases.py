@@ -42,6 +42,19 @@ def clean_fields(wf: Workflow, given: dict) -> dict:
     return out
 
 
+ATTITUDE = "staff_attitude"  # the category whose complaints name the staff member they are about
+NOT_STAFF = "-"  # `--about -`: about nobody on the staff (a contractor, a neighbour): counted against nobody
+
+
+def check_about(values: dict) -> None:
+    """``about`` (被投诉员工) belongs to staff-attitude complaints only; elsewhere it would be
+    stored and shown but never counted, a silent mistake."""
+    from pmcs.errors import FieldError
+
+    if values.get("about") and values.get("category") != ATTITUDE:
+        raise FieldError("about", "error.about_not_attitude", category=values.get("category") or "-")
+
+
 def plan_advance(wf: Workflow, case: dict, given: dict) -> Plan:
     """Finish the current step with ``given`` fields; refuse skipping or missing fields (exit 4)."""
     status_after(case, "advance")

@@ -219,17 +219,16 @@ def _fields(g: _Gen, c: _Case, at: datetime) -> dict:
         desc, remedy, cause, solution, lesson = story["text"]
         if step == "classified":
             nature = g.pick((("valid", 80), ("unreasonable", 12), ("invalid", 8)))
-            out = {"nature": nature, "severity": story["severity"]}
-            if c.values.get("category") == "staff_attitude":  # the guard or clerk complained of
-                pool = g.team.get("security", []) + g.clerks  # picked from the text and the time, not
-                pick = sum(map(ord, desc)) + int(at.timestamp()) // 60  # drawn: the demo's draws stay as they were
-                out["about"] = pool[pick % len(pool)]["code"] if pool else None
-            return {k: v for k, v in out.items() if v is not None}
+            return {"nature": nature, "severity": story["severity"]}
         if step == "investigated":
             out = {"cause": cause}
             if story["severity"] == "major":
                 note, measures = rng.choice(tx.ONSITE)
                 out |= {"onsite_note": note, "emergency_measures": measures}
+            pool = g.team.get("security", []) + g.clerks
+            if c.values.get("category") == "staff_attitude" and pool:  # the guard or clerk complained of,
+                pick = sum(map(ord, desc)) + int(at.timestamp()) // 60  # picked from the text and the time, not
+                out["about"] = pool[pick % len(pool)]["code"]  # drawn: the demo's draws stay as they were
             return out
         if step == "assigned":
             return {"handler": story["handler"]}

@@ -12,7 +12,7 @@ import re
 BASE = 100
 WEIGHTS = {
     "praise": 2,  # praise received (request type=praise naming them)
-    "attitude": -5,  # valid staff-attitude complaints against them (they were the complaint's handler)
+    "attitude": -5,  # valid staff-attitude complaints about them (--about; without it, the complaint's handler)
     "late": -1,  # steps they owned done after the deadline
     "unsatisfied": -2,  # unsatisfied revisit verdicts of cases they handled
 }

@@ -81,8 +81,11 @@ MESSAGES = {
     "cfield.reason": ("reason", "原因"),
     "cfield.type": ("type: inquiry, suggestion, praise", "类型：咨询、建议、表扬"),
     "cfield.praised": ("staff member praised", "被表扬的员工"),
-    "cfield.about": ("staff member the complaint is about (a staff-attitude complaint counts against them)",
-                     "被投诉的员工（服务态度投诉计入其考核）"),
+    "cfield.about": ("staff member a staff-attitude complaint is about (counted against them; - if not on the "
+                     "staff)", "服务态度投诉所针对的员工（计入其考核；非本处员工填 -）"),
+    "error.about_not_attitude": ("--about names the staff member of a staff-attitude complaint; this one's "
+                                 "category is {category}",
+                                 "--about 只用于服务态度投诉，指明被投诉的员工；此投诉的类别是 {category}"),
     "cfield.cancelled": ("cancelled", "已取消"),
     "cfield.returned": ("returned", "已退单"),
     # short labels of case fields (tables, timelines)
@@ -266,7 +269,7 @@ MESSAGES = {
     "field.fee": ("fee", "费用"),
     "field.reason": ("reason", "原因"),
     "field.praised": ("praised", "表扬对象"),
-    "field.about": ("about", "被投诉人"),
+    "field.about": ("about", "被投诉员工"),
     "field.en": ("English name", "英文名称"),
     "field.zh": ("Chinese name", "中文名称"),
     "field.parent": ("parent", "上级类别"),

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from pmcs.clock import local_zone
 from pmcs.core import case_io as rules
+from pmcs.core.cases import NOT_STAFF, check_about
 from pmcs.core.cases import due_at as compute_due
 from pmcs.core.fields import Schema, check_year, validate
 from pmcs.core.workflow import CLOSED, WORKFLOWS
@@ -21,7 +22,7 @@ from pmcs.services.session import from_iso, to_iso
 from pmcs.store import cases as q
 
 MIRRORED = ("channel", "category", "severity", "nature", "urgency", "verdict", "type", "handler")
-STAFF_FIELDS = ("handler", "praised", "about")
+STAFF_FIELDS = ("handler", "praised")
 
 
 # export -----------------------------------------------------------------------
@@ -211,8 +212,13 @@ class _Job:
         for name in STAFF_FIELDS:
             if rec.get(name):
                 rec[name] = attempt(refs.staff_code, rec[name], name)
+        if rec.get("about"):
+            about = rec["about"].strip()
+            rec["about"] = NOT_STAFF if about == NOT_STAFF else attempt(refs.staff_code, about, "about")
         if rec.get("category"):
             rec["category"] = attempt(refs.category, rec["category"])
+            if rec["category"]:
+                attempt(check_about, rec)
         if rec.get("appointment"):
             rec["appointment"] = attempt(_appointment, rec["appointment"])
         return problems

@@ -104,10 +104,16 @@ def acceptor(s) -> str:
 
 
 def _resolve_refs(s, wf, values: dict) -> dict:
-    """Staff, category: stored as codes."""
-    for name in ("handler", "praised", "about"):
+    """Staff, category: stored as codes. The staff member a complaint is about may have left
+    since (inactive is fine), or be nobody on the staff (``-``)."""
+    for name in ("handler", "praised"):
         if values.get(name):
             values[name] = _staff_code(s, values[name])
+    if values.get("about"):
+        from pmcs.services.staff import get_staff
+
+        about = values["about"].strip()
+        values["about"] = rules.NOT_STAFF if about == rules.NOT_STAFF else get_staff(s, about)["code"]
     if values.get("category"):
         values["category"] = category_code(s, values["category"])
     if values.get("appointment"):
@@ -213,6 +219,7 @@ def advance(s, kind: str, ref: str, **fields) -> dict:
         now = s.now()
         finished = case["step"]
         merged = case["values"] | values
+        rules.check_about(merged)
         if plan.reopened:
             merged = {k: v for k, v in merged.items() if k not in rules.fields_from(wf, plan.to_step)}
             merged[plan.extra["kept"]] = values[plan.extra["kept"]]  # the verdict that reopened it

@@ -75,7 +75,7 @@ def catch_up(s, overrides: dict[date, bool], new) -> None:
             moved = recount_from(s, old, new, date(stored + 1, 1, 1))
         if stored != span[1]:
             set_package_last_year(s.db, span[1])
-    if moved is not None:
+    if moved:
         s.notices.append(("calendar.package_upgraded", {"year": span[1], "count": len(moved),
                                                         "refs": moved_text(moved) or "-"}))
 
