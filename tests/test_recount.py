@@ -226,22 +226,9 @@ def test_a_reply_counted_from_the_recording_keeps_the_time_held_during_its_step(
     assert office.rows("SELECT due_at FROM cases") == [("2026-11-29T02:00:00Z",)]
 
 
-def test_the_first_command_after_an_upgrade_may_be_the_holiday_it_asked_for(office, monkeypatch):
-    import pmcs.core.calendar as cal
-
-    real = cal.package_years()
-    monkeypatch.setattr(cal, "package_years", lambda: (real[0], 2025))
-    office.ok("config", "sla", "set", "complaint.classified", "3wd")
-    at(monkeypatch, "2025-12-31T10:00:00")
-    add_complaint(office)
-    assert office.rows("SELECT due_at FROM cases") == [("2026-01-05T02:00:00Z",)]
-    monkeypatch.setattr(cal, "package_years", lambda: real)
-    result = office.ok("calendar", "add-holiday", "2026-01-01")  # the package knows it already
-    assert "open deadlines counted again: 1" in result.stderr
-    assert office.rows("SELECT due_at FROM cases") == [("2026-01-06T02:00:00Z",)]
-
-
-def test_a_refused_command_still_says_the_upkeep_it_did(office, monkeypatch):
+def counted_before_an_upgrade(office, monkeypatch) -> str:
+    """A complaint of 2025-12-31 whose 3 working days a package knowing years up to 2025
+    counted (due Monday 5 January); then the package is upgraded. Returns its number."""
     import pmcs.core.calendar as cal
 
     real = cal.package_years()
@@ -249,7 +236,20 @@ def test_a_refused_command_still_says_the_upkeep_it_did(office, monkeypatch):
     office.ok("config", "sla", "set", "complaint.classified", "3wd")
     at(monkeypatch, "2025-12-31T10:00:00")
     number = add_complaint(office)
+    assert office.rows("SELECT due_at FROM cases") == [("2026-01-05T02:00:00Z",)]
     monkeypatch.setattr(cal, "package_years", lambda: real)
+    return number
+
+
+def test_the_first_command_after_an_upgrade_may_be_the_holiday_it_asked_for(office, monkeypatch):
+    counted_before_an_upgrade(office, monkeypatch)
+    result = office.ok("calendar", "add-holiday", "2026-01-01")  # the package knows it already
+    assert "open deadlines counted again: 1" in result.stderr
+    assert office.rows("SELECT due_at FROM cases") == [("2026-01-06T02:00:00Z",)]
+
+
+def test_a_refused_command_still_says_the_upkeep_it_did(office, monkeypatch):
+    number = counted_before_an_upgrade(office, monkeypatch)
     result = office("complaint", "advance", number, "--cause", "x")  # the wrong step
     assert result.exit_code == 4
     assert "open deadlines counted again: 1" in result.stderr  # the catch-up is kept, like a migration
