@@ -38,9 +38,9 @@ def _context(s):
     return {"sla_table": sla_table(s.db), "calendar": calendar(s), "tz": local_zone()}
 
 
-def _due(s, wf, step: str, case: dict, start: datetime, ctx, before: str | None = None) -> str | None:
+def _due(s, wf, step: str, case: dict, start: datetime, ctx, held_until: str | None = None) -> str | None:
     if step != CLOSED and wf.step(step).anchor == "recorded" and case.get("reopen_count"):
-        case = case | _clock(s, wf, case, before)
+        case = case | _clock(s, wf, case, held_until)
     due = rules.due_at(wf, step, case, start, **ctx)
     return to_iso(due) if due else None
 
@@ -52,7 +52,7 @@ def recount_deadlines(s, old, new, since: str) -> list[str]:
     again under ``new``. A deadline set under an SLA changed since, or imported, stays.
     Returns the numbers of the cases moved."""
     base = _context(s)
-    before, after = base | {"calendar": old}, base | {"calendar": new}
+    old_ctx, new_ctx = base | {"calendar": old}, base | {"calendar": new}
     moved: list[str] = []
     steps = rules.working_day_steps(WORKFLOWS.values(), base["sla_table"])
     for case in q.open_cases_due_from(s.db, since, steps):
@@ -64,10 +64,10 @@ def recount_deadlines(s, old, new, since: str) -> list[str]:
         held = rules.held_since(q.hold_marks(s.db, case["number"], began), began)  # pushed onto the deadline
         at_start = case | {"held_seconds": case["held_seconds"] - held}  # as the step's start counted it
         start, pushed = from_iso(began), timedelta(seconds=held)
-        was = _due(s, wf, case["step"], at_start, start, before, before=began)
+        was = _due(s, wf, case["step"], at_start, start, old_ctx, held_until=began)
         if was is None or to_iso(from_iso(was) + pushed) != case["due_at"]:
             continue
-        due = to_iso(from_iso(_due(s, wf, case["step"], at_start, start, after, before=began)) + pushed)
+        due = to_iso(from_iso(_due(s, wf, case["step"], at_start, start, new_ctx, held_until=began)) + pushed)
         if due != case["due_at"]:
             q.set_due(s.db, case["id"], due)
             s.record("case", case["number"], "recount", {"due_at": case["due_at"]}, {"due_at": due})
@@ -75,15 +75,15 @@ def recount_deadlines(s, old, new, since: str) -> list[str]:
     return moved
 
 
-def _clock(s, wf, case: dict, before: str | None = None) -> dict:
+def _clock(s, wf, case: dict, held_until: str | None = None) -> dict:
     """A reopened case's clock restarts at the reopening: steps counted 'from the recording'
-    (the reply) count from then, plus the time held since (up to ``before``, if given)."""
+    (the reply) count from then, plus the time held since (up to ``held_until``, if given)."""
     since = q.last_step_start(s.db, case["id"], rules.restart_steps(wf))
     if not since:
         return {}
     marks = q.hold_marks(s.db, case["number"], since)
-    if before is not None:
-        marks = [m for m in marks if m[0] < before]
+    if held_until is not None:
+        marks = [m for m in marks if m[0] < held_until]
     return {"clock_from": since, "clock_held": rules.held_since(marks, since)}
 
 
