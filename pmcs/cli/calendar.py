@@ -20,8 +20,7 @@ def warn_guessed_years(s=None) -> None:
     """One warning line on stderr if this command counted a year with weekends only.
 
     Any command that computes deadlines calls this once at its end."""
-    s = s or session()
-    years = svc.warn_unknown_years(s)
+    years = svc.warn_unknown_years(s or session())
     if years:
         sys.stderr.write(t("calendar.unknown_year", years=", ".join(map(str, years))) + "\n")
 

@@ -19,7 +19,7 @@ import random
 from datetime import datetime, time, timedelta, timezone
 
 from pmcs.core import demo_case_texts as tx
-from pmcs.core.cases import anchor_time
+from pmcs.core.cases import ATTITUDE, anchor_time
 from pmcs.core.durations import add
 from pmcs.core.sla import lookup
 from pmcs.core.workflow import CLOSED, WORKFLOWS
@@ -226,7 +226,7 @@ def _fields(g: _Gen, c: _Case, at: datetime) -> dict:
                 note, measures = rng.choice(tx.ONSITE)
                 out |= {"onsite_note": note, "emergency_measures": measures}
             pool = g.team.get("security", []) + g.clerks
-            if c.values.get("category") == "staff_attitude" and pool:  # the guard or clerk complained of,
+            if c.values.get("category") == ATTITUDE and pool:  # the guard or clerk complained of,
                 pick = sum(map(ord, desc)) + int(at.timestamp()) // 60  # picked from the text and the time, not
                 out["about"] = pool[pick % len(pool)]["code"]  # drawn: the demo's draws stay as they were
             return out

@@ -77,7 +77,7 @@ def catch_up(s, overrides: dict[date, bool], new) -> None:
             set_package_last_year(s.db, span[1])
     if moved:
         s.notices.append(("calendar.package_upgraded", {"year": span[1], "count": len(moved),
-                                                        "refs": moved_text(moved) or "-"}))
+                                                        "refs": moved_text(moved)}))
 
 
 def exact(stored: str | None, count, old, new) -> str | None:

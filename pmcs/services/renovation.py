@@ -202,7 +202,7 @@ def accept(s, ref: str, passed: bool, *, note=None, date=None) -> dict:
     day = parse_date(str(date), "date") if date else s.today()
     if day > s.today():
         raise UserError("error.handover_future_date", field="date", value=day.isoformat())
-    when = s.now() if day == s.today() else datetime.combine(day, rules.END_OF_DAY, tz)
+    when = _refund_start(day, s.now(), tz)
     with s.write():
         r, status = _move(s, ref, "accept_passed" if passed else "accept_failed")
         began = min(r["start"], _local_day(r["started_at"]) or r["start"])
@@ -234,10 +234,7 @@ def recount_deadlines(s, old, new, since: str) -> list[str]:
     tz, table = local_zone(), sla_table(s)
     moved: list[str] = []
     for r in q.refunds_due_from(s.db, since):
-        if _local_day(r["accepted_at"]) == r["accepted_on"]:
-            when = from_iso(r["accepted_at"])
-        else:
-            when = datetime.combine(date_.fromisoformat(r["accepted_on"]), rules.END_OF_DAY, tz)
+        when = _refund_start(date_.fromisoformat(r["accepted_on"]), from_iso(r["accepted_at"]), tz)
         due = exact(r["refund_due_at"], lambda cal, when=when: rules.refund_due(
             when, sla_table=table, calendar=cal, tz=tz), old, new)
         if due:
@@ -246,6 +243,12 @@ def recount_deadlines(s, old, new, since: str) -> list[str]:
                      {"refund_due_at": due})
             moved.append(r["number"])
     return moved
+
+
+def _refund_start(day, recorded: datetime, tz) -> datetime:
+    """Where the refund's working days count from: the moment the acceptance was recorded when
+    it took place that day, else the end (18:00) of the day it took place."""
+    return recorded if recorded.astimezone(tz).date() == day else datetime.combine(day, rules.END_OF_DAY, tz)
 
 
 def _local_day(iso: str | None) -> str | None:

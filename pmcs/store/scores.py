@@ -1,6 +1,7 @@
 """SQL for the monthly staff scorecard: praise, attitude complaints, owned steps, verdicts."""
 from __future__ import annotations
 
+from pmcs.core.cases import ATTITUDE
 from pmcs.core.scores import HANDLER_STEPS
 from pmcs.store.db import Database
 from pmcs.store.reports import STEP_DONE, sla_steps
@@ -38,12 +39,12 @@ def praise(db: Database, start: str, end: str) -> dict[str, int]:
 
 def attitude(db: Database, start: str, end: str) -> dict[str, int]:
     """Valid staff-attitude complaints recorded in the period, by the staff member they are about
-    (``about``, named at classification), else — as before that field — by the case's handler."""
+    (``about``, named with the investigation), else — as before that field — by the case's handler."""
     return {r[0]: r[1] for r in db.query(
         f"""SELECT coalesce(json_extract(c."values", '$.about'), {HANDLER}), count(*) FROM cases c
             WHERE c.kind = 'complaint' AND c.recorded_at >= ? AND c.recorded_at < ?
-              AND c.category = 'staff_attitude' AND c.nature = 'valid' AND c.status != 'cancelled'
-            GROUP BY 1""", (start, end)) if r[0]}
+              AND c.category = ? AND c.nature = 'valid' AND c.status != 'cancelled'
+            GROUP BY 1""", (start, end, ATTITUDE)) if r[0]}
 
 
 def owned_steps(db: Database, start: str, end: str) -> dict[str, list[int]]:
