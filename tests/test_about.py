@@ -97,3 +97,37 @@ def test_an_old_sheet_with_a_complained_of_column_still_imports(office, tmp_path
                  "3-2-1502,2026-11-01 10:00,phone,engineering,楼上漏水,维修,general,valid,1-1-201 业主,investigated\n",
                  encoding="utf-8")
     office.ok("complaint", "import", str(f))
+
+
+def listed(pmcs, *args) -> set:
+    out = pmcs.ok("complaint", "list", "--state", "all", "--format", "json", *args).stdout
+    return {r["number"] for r in json.loads(out)}
+
+
+def test_complaints_are_listed_by_the_staff_member_they_are_about(office):
+    about_guard, about_nobody, unnamed = complaint(office), complaint(office), complaint(office)
+    handled_by(office, about_guard, about="赵保安")
+    handled_by(office, about_nobody, about="-")
+    handled_by(office, unnamed)
+    assert listed(office, "--about", "S003") == {about_guard}
+    assert listed(office, "--about", "赵保安") == {about_guard}  # by name too
+    assert listed(office, "--about", "-") == {about_nobody}
+    office.ok("staff", "deactivate", "S003")  # gone since: their complaints are still listed
+    assert listed(office, "--about", "S003") == {about_guard}
+    header = office.ok("--lang", "zh", "complaint", "show", about_nobody).stdout.split("处理时间线")[0]
+    assert "被投诉员工" in header and "非本处员工" in header
+
+
+def test_about_is_no_filter_of_repairs_and_an_unknown_name_is_refused(office):
+    result = office("repair", "list", "--about", "S003")
+    assert result.exit_code == 2 and "--about" in result.stderr
+    result = office("complaint", "list", "--about", "S099")
+    assert result.exit_code == 3 and "S099" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_lists_may_be_filtered_by_a_staff_member_who_has_left(office):
+    number = complaint(office)
+    handled_by(office, number)
+    office.ok("staff", "deactivate", "S002")
+    assert listed(office, "--handler", "S002") == {number}
+    assert listed(office, "--acceptor", "S001") == {number}

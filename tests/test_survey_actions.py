@@ -30,6 +30,14 @@ def test_add_list_and_finish_an_action(pmcs, estate):
     assert [r[0] for r in pmcs.rows("SELECT action FROM events WHERE ref = 'SA0001' ORDER BY id")] == ["create", "done"]
 
 
+def test_actions_of_an_owner_who_has_left_are_still_listed(pmcs, estate):
+    pmcs.ok("survey", "action", "add", "H1", "--dimension", "parking", "--plan", "新增临时车位",
+            "--owner", "S002", "--due", "2026-12-31")
+    pmcs.ok("staff", "deactivate", "S002")
+    rows = json.loads(pmcs.ok("survey", "action", "list", "--owner", "S002", "--format", "json").stdout)
+    assert [r["ref"] for r in rows] == ["SA0001"]
+
+
 @pytest.mark.parametrize("args,code", [
     (["--dimension", "nosuch", "--plan", "p", "--owner", "S001", "--due", "2026-12-01"], 1),
     (["--dimension", "parking", "--plan", " ", "--owner", "S001", "--due", "2026-12-01"], 1),

@@ -10,7 +10,7 @@ import typer
 
 from pmcs.cli.common import (DryRunOpt, EncodingOpt, FileArg, FormatOpt, IncludePiiOpt, LimitOpt, OutputOpt,
                              check_format, done, session)
-from pmcs.core.cases import step_name
+from pmcs.core.cases import names_about, step_name
 from pmcs.core.workflow import WORKFLOWS
 from pmcs.i18n import t
 from pmcs.services import cases as svc
@@ -94,7 +94,6 @@ def make_app(kind: str) -> typer.Typer:
 
         show_case(svc.show_case(session(), kind, ref), check_format(format, ("table", "json")), session().now_iso())
 
-    @app.command("list", help=t("cmd.case.list"))
     def list_(step: Optional[str] = typer.Option(None, "--step", help=t("opt.step")),
               state: str = typer.Option("open", "--state", help=t("opt.state")),
               open_: Optional[bool] = typer.Option(None, "--open/--closed", help=t("opt.open_closed")),
@@ -103,6 +102,7 @@ def make_app(kind: str) -> typer.Typer:
               category: Optional[str] = typer.Option(None, "--category", help=t("cfield.category")),
               acceptor: Optional[str] = typer.Option(None, "--acceptor", help=t("opt.acceptor")),
               handler: Optional[str] = typer.Option(None, "--handler", help=t("cfield.handler")),
+              about: Optional[str] = typer.Option(None, "--about", help=t("opt.about")),
               since: Optional[str] = typer.Option(None, "--since", help=t("opt.since")),
               repeat: bool = typer.Option(False, "--repeat", help=t("opt.repeat")),
               limit: int = typer.Option(100, "--limit", min=0, max=1_000_000, help=t("opt.limit")), format: str = FormatOpt):
@@ -115,9 +115,14 @@ def make_app(kind: str) -> typer.Typer:
 
             raise UsageError("error.case_overdue_closed")
         rows = svc.list_cases(session(), kind, step=step, state=_state(chosen), overdue=overdue, unit=unit,
-                              category=category, acceptor=acceptor, handler=handler, since=since, repeat=repeat,
-                              limit=limit)
+                              category=category, acceptor=acceptor, handler=handler, about=about, since=since,
+                              repeat=repeat, limit=limit)
         list_cases(rows, kind, fmt, session().now_iso())
+
+    list_params = list(inspect.signature(list_, eval_str=True).parameters.values())
+    if not names_about(wf):  # --about: complaints only
+        list_params = [p for p in list_params if p.name != "about"]
+    app.command("list", help=t("cmd.case.list"))(_command(lambda **kw: list_(**{"about": None} | kw), list_params, None))
 
     if kind == "repair":
         @app.command("reassign", help=t("cmd.repair.reassign"))

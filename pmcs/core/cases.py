@@ -55,6 +55,11 @@ def check_about(values: dict) -> None:
         raise FieldError("about", "error.about_not_attitude", category=values.get("category") or "-")
 
 
+def names_about(wf: Workflow) -> bool:
+    """Do this workflow's cases name the staff member they are about (complaints)?"""
+    return "about" in wf.fields
+
+
 def plan_advance(wf: Workflow, case: dict, given: dict) -> Plan:
     """Finish the current step with ``given`` fields; refuse skipping or missing fields (exit 4)."""
     status_after(case, "advance")

@@ -146,6 +146,10 @@ MESSAGES = {
     "opt.open_closed": ("Open or closed cases.", "处理中或已结束的记录。"),
     "opt.overdue": ("Only overdue cases.", "只显示逾期的记录。"),
     "opt.acceptor": ("Only cases accepted by this staff member.", "只显示此人受理的记录。"),
+    "opt.about": ("Only staff-attitude complaints about this staff member (- for those about nobody on "
+                  "the staff).", "只显示针对此员工的服务态度投诉（- 表示针对非本处员工的）。"),
+    "error.about_filter_kind": ("--about filters complaints only", "--about 只能用于筛选投诉"),
+    "case.about_not_staff": ("nobody on the staff", "非本处员工"),
     "opt.since": ("Recorded on or after this date.", "此日期及之后记录的。"),
     "opt.repeat": ("Only repeat complaints.", "只显示重复投诉。"),
     "opt.reason": ("Why.", "原因。"),

@@ -5,6 +5,7 @@ import json
 import os
 import sys
 
+from pmcs.core.cases import NOT_STAFF
 from pmcs.i18n import label, t
 from pmcs.render.history import local_time
 from pmcs.render.output import console, emit_rows, grid, key_values
@@ -85,7 +86,7 @@ def show_case(case: dict, fmt: str, now_iso: str) -> None:
              (t("col.acceptor"), case["acceptor"]), (t("col.handler"), case["handler"]),
              (t("col.recorded"), local_time(case["recorded_at"])),
              (t("col.due"), local_time(case["due_at"]))]
-    for name in ("channel", "category", "severity", "nature", "urgency", "type", "description", "remedy"):
+    for name in ("channel", "category", "about", "severity", "nature", "urgency", "type", "description", "remedy"):
         if v.get(name):
             shown = case.get("category_label") if name == "category" else None
             pairs.append((t(f"cf.{name}"), shown or _value(name, v[name])))
@@ -128,4 +129,6 @@ def _value(name: str, value) -> str:
              "urgency": "urgency", "verdict": "verdict", "type": "request_type", "paid": "paid"}
     if name in enums:
         return label(enums[name], value)
+    if name == "about" and value == NOT_STAFF:
+        return t("case.about_not_staff")
     return str(value)

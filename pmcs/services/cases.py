@@ -309,9 +309,12 @@ def show_case(s, kind: str, ref: str) -> dict:
     return case
 
 
-def list_cases(s, kind: str, *, unit=None, category=None, acceptor=None, handler=None, since=None, step=None,
-               **filters) -> list[dict]:
+def list_cases(s, kind: str, *, unit=None, category=None, acceptor=None, handler=None, about=None, since=None,
+               step=None, **filters) -> list[dict]:
+    """Cases by the filters given. Staff filters may name someone who has left; ``about``
+    (complaints only) takes a staff member or ``-`` for complaints about nobody on the staff."""
     from pmcs.core.fields import parse_date
+    from pmcs.services.staff import staff_filter
     from pmcs.services.units import get_unit
 
     wf = workflow(kind)
@@ -321,14 +324,25 @@ def list_cases(s, kind: str, *, unit=None, category=None, acceptor=None, handler
         raise FieldError("step", "error.bad_choice", value=step, choices=", ".join(st.code for st in wf.steps))
     args = {"step": step, "unit_id": get_unit(s, unit)["id"] if unit else None,
             "category": category_code(s, category) if category else None,
-            "acceptor": _staff_code(s, acceptor) if acceptor else None,
-            "handler": _staff_code(s, handler) if handler else None,
+            "acceptor": staff_filter(s, acceptor) if acceptor else None,
+            "handler": staff_filter(s, handler) if handler else None,
+            "about": _about_filter(s, wf, about) if about else None,
             "since": to_iso(datetime.combine(parse_date(since, "since"), datetime.min.time(), local_zone())) if since else None}
     rows = q.list_cases(s.db, kind, now=s.now_iso(), **args, **filters)
     labels = category_labels(s)
     for r in rows:
         r["category_label"] = labels.get(r["category"])
     return rows
+
+
+def _about_filter(s, wf, about: str) -> str:
+    from pmcs.errors import UsageError
+    from pmcs.services.staff import staff_filter
+
+    if not rules.names_about(wf):
+        raise UsageError("error.about_filter_kind")
+    about = about.strip()
+    return rules.NOT_STAFF if about == rules.NOT_STAFF else staff_filter(s, about)
 
 
 def _extra_move(wf, case: dict, action: str) -> str:

@@ -87,3 +87,9 @@ def list_filters(*, team=None, role=None, search=None) -> dict:
 def staff_code(s, ref: str) -> str:
     """An active staff member's code, from a code or a name."""
     return get_staff(s, ref, active_only=True)["code"]
+
+
+def staff_filter(s, ref: str) -> str:
+    """The code of the staff member a list is filtered by: someone who has left may be
+    named (work is given to active staff only, but what they did is still listed)."""
+    return get_staff(s, ref)["code"]

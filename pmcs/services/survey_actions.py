@@ -79,9 +79,11 @@ def list_actions(s, *, survey=None, state="open", owner=None) -> list[dict]:
 
     if state not in ("open", "done", "all"):
         raise UsageError("error.bad_choice", field="--state", value=state, choices="open, done, all")
+    from pmcs.services.staff import staff_filter
+
     sid = get_survey(s, survey)["id"] if survey else None
     rows = q.list_actions(s.db, survey_id=sid, status=None if state == "all" else state,
-                          owner=staff_code(s, owner) if owner else None)
+                          owner=staff_filter(s, owner) if owner else None)
     labels: dict = {}
     for r in rows:
         r["ref"] = action_ref(r["id"])

@@ -144,7 +144,8 @@ def recent_same(db: Database, kind: str, unit_id: int, category: str, since: str
 
 
 def list_cases(db: Database, kind: str, *, now: str, state: str = "open", step=None, overdue=False, unit_id=None,
-               category=None, acceptor=None, handler=None, since=None, repeat=False, limit=100) -> list[dict]:
+               category=None, acceptor=None, handler=None, about=None, since=None, repeat=False,
+               limit=100) -> list[dict]:
     where, params = ["c.kind = ?"], [kind]
     if state == "open" or overdue:
         where.append("c.closed_at IS NULL")
@@ -154,7 +155,8 @@ def list_cases(db: Database, kind: str, *, now: str, state: str = "open", step=N
         where.append("c.status = 'open' AND c.due_at < ?")
         params.append(now)
     for column, value in (("c.step", step), ("c.unit_id", unit_id), ("c.category", category),
-                          ("c.acceptor", acceptor), ("c.handler", handler)):
+                          ("c.acceptor", acceptor), ("c.handler", handler),
+                          ("json_extract(c.\"values\", '$.about')", about)):
         if value is not None:
             where.append(f"{column} = ?")
             params.append(value)
