@@ -24,14 +24,20 @@ def overdue_text(due_iso: str | None, now_iso: str) -> str:
     return duration_text(minutes)
 
 
-def duration_text(minutes: int) -> str:
+def duration_units() -> tuple[str, str, str]:
+    return t("unit.d"), t("unit.h"), t("unit.m")
+
+
+def duration_text(minutes: int, units: tuple[str, str, str] | None = None) -> str:
+    """3d2h, 5h07m, 12m (天/小时/分 in Chinese); ``units`` from duration_units(), to look them up once."""
+    d, h, m = units or duration_units()
     days, rest = divmod(minutes, 1440)
     hours, mins = divmod(rest, 60)
     if days:
-        return f"{days}{t('unit.d')}{hours}{t('unit.h')}"
+        return f"{days}{d}{hours}{h}"
     if hours:
-        return f"{hours}{t('unit.h')}{mins:02d}{t('unit.m')}"
-    return f"{mins}{t('unit.m')}"
+        return f"{hours}{h}{mins:02d}{m}"
+    return f"{mins}{m}"
 
 
 def short_time(iso: str | None) -> str:

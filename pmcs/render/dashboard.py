@@ -11,7 +11,7 @@ import sys
 from pmcs.i18n import t
 from pmcs.render.history import local_time
 from pmcs.render.output import fit, pad
-from pmcs.render.remind import item_line, owner_name
+from pmcs.render.remind import line_maker, owner_name
 
 STYLES = {"bold": "1", "red": "31", "bold red": "1;31", "bold green": "1;32"}
 
@@ -32,18 +32,19 @@ def show(data: dict, out=None) -> None:
             lines.append(f"\x1b[{STYLES[style]}m{part}\x1b[0m" if style and color else part)
 
     now = data["now"]
+    item_line = line_maker(now)
     say(t("today.title", estate=data["estate"], now=local_time(now)), "bold")
     overdue, n_overdue = data["overdue"], data["overdue_count"]
     say(t("today.overdue", count=n_overdue), "bold red" if n_overdue else "bold green")
     for item in overdue:
-        text, _ = item_line(item, now)
+        text, _ = item_line(item)
         say(" " + fit(text, 60) + "  " + fit(owner_name(item.owner, data["staff"]), 16), "red")
     if n_overdue > len(overdue):
         say("  " + t("today.more", count=n_overdue - len(overdue), command="pmcs remind"))
     n_today = data["due_today_count"]
     say(t("today.due_today", count=n_today), "bold")
     for item in data["due_today"]:
-        text, _ = item_line(item, now)
+        text, _ = item_line(item)
         say(" " + fit(text, 60) + "  " + fit(owner_name(item.owner, data["staff"]), 16))
     if n_today > len(data["due_today"]):
         say("  " + t("today.more", count=n_today - len(data["due_today"]), command="pmcs remind --within 0wd"))

@@ -4,11 +4,11 @@ from __future__ import annotations
 import json
 import sys
 from datetime import datetime
-from functools import lru_cache
 from itertools import groupby
+from operator import attrgetter
 
 from pmcs.i18n import t
-from pmcs.render.cases import duration_text
+from pmcs.render.cases import duration_text, duration_units
 from pmcs.render.history import local_time
 from pmcs.render.output import pad as wide_pad
 
@@ -24,18 +24,24 @@ def pad(text: str, width: int) -> str:
     return text.ljust(width) if text.isascii() else wide_pad(text, width)
 
 
-@lru_cache(maxsize=4)
-def _instant(iso: str) -> datetime:
-    return datetime.fromisoformat(iso.replace("Z", "+00:00"))
+def line_maker(now_iso: str):
+    """item -> (its line, is it late), with "now" parsed and the words looked up once for all
+    the lines (a cron run may print 16,000)."""
+    now = datetime.fromisoformat(now_iso.replace("Z", "+00:00"))
+    late_text, due_text, units = t("remind.late"), t("remind.due"), duration_units()
+    parse = datetime.fromisoformat
 
+    def line(item) -> tuple[str, bool]:
+        # = item.overdue_minutes(now_iso)
+        late = int((now - parse(item.due_at.replace("Z", "+00:00"))).total_seconds() // 60)
+        if late > 0:
+            when = late_text.format(late=duration_text(late, units))
+        else:
+            when = due_text.format(due=local_time(item.due_at)[5:])
+        mark = "!" if item.severity in ("major", "emergency") else " "
+        return f"{mark} {pad(when, 16)} {pad(item.ref, 14)} {pad(item.unit or '-', 10)} {item.what}", late > 0
 
-def item_line(item, now_iso: str) -> tuple[str, bool]:
-    # = item.overdue_minutes(now_iso), with "now" parsed once for all the lines
-    late = int((_instant(now_iso) - datetime.fromisoformat(item.due_at.replace("Z", "+00:00"))).total_seconds() // 60)
-    when = t("remind.late", late=duration_text(late)) if late > 0 else t("remind.due", due=local_time(item.due_at)[5:])
-    mark = "!" if item.severity in ("major", "emergency") else " "
-    unit = item.unit or "-"
-    return f"{mark} {pad(when, 16)} {pad(item.ref, 14)} {pad(unit, 10)} {item.what}", late > 0
+    return line
 
 
 def emit(result: dict, fmt: str, out=None) -> None:
@@ -55,12 +61,12 @@ def emit(result: dict, fmt: str, out=None) -> None:
     tty = out.isatty()
     lines: list[tuple[str, str | None]] = [
         (t("remind.header", now=local_time(now), overdue=result["overdue"], due=len(items) - result["overdue"]), "bold")]
-    ordered = sorted(items, key=lambda i: (i.owner or "~", i.due_at))
-    for owner, group in groupby(ordered, key=lambda i: i.owner):
+    line = line_maker(now)
+    for owner, group in groupby(items, key=attrgetter("owner")):  # items come grouped by owner (sort_items)
         lines.append(("", None))
         lines.append((owner_name(owner, result["staff"]), "bold"))
         for item in group:
-            text, late = item_line(item, now)
+            text, late = line(item)
             lines.append(("  " + text, "red" if late else None))
     if tty:
         from pmcs.render.output import console
