@@ -5,7 +5,6 @@ import json
 import os
 import sys
 
-from pmcs.core.cases import NOT_STAFF
 from pmcs.i18n import label, t
 from pmcs.render.history import local_time
 from pmcs.render.output import console, emit_rows, grid, key_values
@@ -135,6 +134,8 @@ def _value(name: str, value) -> str:
              "urgency": "urgency", "verdict": "verdict", "type": "request_type", "paid": "paid"}
     if name in enums:
         return label(enums[name], value)
+    from pmcs.core.cases import NOT_STAFF  # not at the top: `remind` and `today` import this module
+
     if name == "about" and value == NOT_STAFF:
         return t("case.about_not_staff")
     return str(value)
