@@ -257,7 +257,7 @@ class CsvSource:
     """Opened by read_csv; iterate it for (line_no, {canonical_name: raw_text}) pairs."""
 
     def __init__(self, name: str, encoding: str, blocks: Iterator[bytes],
-                 fields: Sequence[Field], required: Iterable[str], closer=None):
+                 fields: Sequence[Field], required: Iterable[str], closer=None, skip: frozenset = frozenset()):
         self.name = name
         self.encoding = encoding
         self._closer = closer
@@ -272,12 +272,15 @@ class CsvSource:
                 header = None  # leading blank lines before the header
         lookup = {h.casefold(): f.name for f in fields for h in f.headers}
         self.columns: list[str] = []
+        self.ignored: list[str] = []  # headers pmcs does not know: their cells are not read
         self._index: list[tuple[int, str]] = []  # (cell position, canonical name)
         for pos, cell in enumerate(header):
             text = _clean_header(cell)
             canon = lookup.get(text.casefold())
             if canon is None:
-                continue  # unknown columns are ignored
+                if text and text.casefold() not in skip:
+                    self.ignored.append(text)
+                continue
             if canon in self.columns:
                 raise UserError("error.duplicate_header", file=name, column=text)
             self.columns.append(canon)
@@ -374,8 +377,10 @@ class CsvSource:
 
 
 def read_csv(path: str, fields: Sequence[Field], *, required: Iterable[str] = (),
-             encoding: str | None = None) -> CsvSource:
-    """Open `path` ("-" = stdin), check its header, return a row iterator."""
+             encoding: str | None = None, skip: Iterable[str] = ()) -> CsvSource:
+    """Open `path` ("-" = stdin), check its header, return a row iterator. Columns named in
+    ``skip`` (what pmcs's own export adds, e.g. a case's status) are passed over in silence;
+    other unknown ones are listed in ``.ignored`` for the importer to say."""
     enc = normalise_encoding(encoding)
     csv.field_size_limit(FIELD_LIMIT)
     owned = None
@@ -396,7 +401,8 @@ def read_csv(path: str, fields: Sequence[Field], *, required: Iterable[str] = ()
         except OSError as e:
             raise UserError("error.file_read", path=name, detail=e.strerror or str(e)) from None
         enc = enc or _detect(prefix, len(prefix) < SNIFF_BYTES)
-        return CsvSource(name, enc, _blocks(prefix, raw), fields, required, owned)
+        return CsvSource(name, enc, _blocks(prefix, raw), fields, required, owned,
+                         frozenset(h.casefold() for h in skip))
     except BaseException:
         if owned is not None:
             owned.close()

@@ -142,13 +142,22 @@ def test_export_neutralises_formulas_leaves_out_pii_and_round_trips(pmcs, tmp_pa
     from conftest import Runner
 
     other = Runner(tmp_path / "copy.db")
-    other.ok("unit", "import", units_csv)
-    other.ok("person", "import", people_csv)
+    for noun, path in (("unit", units_csv), ("person", people_csv)):
+        assert "not read" not in other.ok(noun, "import", path).stderr  # every exported column is read back
     second = other.dump()
     for table in ("units", "people", "person_units"):
         strip = (lambda rows: [r[1:-2] for r in rows]) if table != "person_units" else (lambda rows: [r[1:-1] for r in rows])
         assert strip(second[table]) == strip(first[table]), table
     assert other.rows("SELECT name FROM people WHERE id = 1") == [('=HYPERLINK("http://x","点我")',)]
+
+
+@pytest.mark.parametrize("dry_run", [[], ["--dry-run"]])
+def test_a_column_pmcs_does_not_know_is_named_not_dropped_in_silence(pmcs, tmp_path, dry_run):
+    f = tmp_path / "u.csv"
+    f.write_text("房号,楼栋,面积m2,\n14-1-101,14,88,\n", encoding="gb18030")  # 面积m2: a header Excel users write
+    result = pmcs.ok("--lang", "zh", "unit", "import", f, *dry_run)
+    assert "面积m2" in result.stderr and "未读取" in result.stderr
+    assert result.stderr.count("\n") == 1  # one line; the blank header of a trailing comma is no column
 
 
 def test_gb18030_export(pmcs, tmp_path):

@@ -91,6 +91,8 @@ MESSAGES = {
     "action.recount": ("deadline counted again (calendar changed)", "期限按新日历重算"),
     # import/export
     "import.summary": ("{file}: {rows} rows read, {inserted} added, {updated} updated.", "{file}：读取 {rows} 行，新增 {inserted}，更新 {updated}。"),
+    "import.ignored_columns": ("{file}: columns not read (pmcs does not know these headers): {columns}",
+                               "{file}：以下列未读取（表头无法识别）：{columns}"),
     "import.dry_run": ("{file}: {rows} rows checked, all valid; nothing written (--dry-run).", "{file}：已检查 {rows} 行，全部有效；未写入（--dry-run）。"),
     "import.failed": ("{file}: rows with errors: {count}; nothing was written", "{file}：有 {count} 行错误；未写入任何内容"),
     "import.line_error": ("line {line}, column {column}: {why}", "第 {line} 行，{column} 列：{why}"),

@@ -14,7 +14,7 @@ from pmcs.core.calendar import CALENDAR_DAY, WorkCalendar, package_knows
 from pmcs.core.durations import parse_duration
 from pmcs.core.fields import parse_date, validate
 from pmcs.errors import FieldError
-from pmcs.services.common import what
+from pmcs.services.common import open_csv, what
 from pmcs.services.deadlines import recount
 from pmcs.store import calendar as q
 
@@ -94,7 +94,7 @@ def import_days(s, path: str, *, encoding=None, dry_run: bool = False, progress=
     from pmcs import csvio
     from pmcs.services.imports import ImportResult, all_or_nothing
 
-    src = csvio.read_csv(path, CALENDAR_DAY.fields, required=("date", "type"), encoding=encoding)
+    src = open_csv(s, path, CALENDAR_DAY.fields, required=("date", "type"), encoding=encoding)
     result = ImportResult(src.name, dry_run=dry_run, encoding=src.encoding)
     errors = csvio.LineErrors()
     changed: dict[date, bool] = {}

@@ -111,6 +111,7 @@ class _Refs:
 def import_cases(s, path: str, *, kind: str, encoding=None, dry_run=False, progress=None, mode="insert"):
     """Historical cases from a CSV; all or nothing (``mode`` is accepted for cli/io; always insert)."""
     from pmcs import csvio
+    from pmcs.services.common import open_csv
     from pmcs.services.calendar import calendar
     from pmcs.services.cases import acceptor as acting_acceptor
     from pmcs.services.imports import ImportResult, all_or_nothing
@@ -118,7 +119,7 @@ def import_cases(s, path: str, *, kind: str, encoding=None, dry_run=False, progr
 
     wf = WORKFLOWS[kind]
     schema = Schema(kind, rules.columns(wf), key="number")
-    src = csvio.read_csv(path, schema.fields, required=("recorded_at",), encoding=encoding)
+    src = open_csv(s, path, schema.fields, required=("recorded_at",), encoding=encoding)
     result = ImportResult(src.name, dry_run=dry_run, encoding=src.encoding)
     errors = csvio.LineErrors()
     tz = local_zone()

@@ -41,3 +41,14 @@ def new_file(dest: str, exists_key: str, exists_hint: str):
     if exists:
         raise UserError(exists_key, hint=exists_hint, path=str(path))
     return path
+
+
+def open_csv(s, path: str, fields, **kw):
+    """csvio.read_csv, and a notice naming the columns that will not be read (a header
+    misspelt in Excel, e.g. 面积m2 for 面积, must not silently leave every area empty)."""
+    from pmcs import csvio
+
+    src = csvio.read_csv(path, fields, **kw)
+    if src.ignored:
+        s.notices.append(("import.ignored_columns", {"file": src.name, "columns": ", ".join(src.ignored)}))
+    return src

@@ -21,10 +21,11 @@ from pmcs.store import fees as q
 def import_fees(s, path: str, *, encoding=None, dry_run=False, progress=None, mode=None) -> ImportResult:
     """One row per unit and period; an existing unit+period is replaced (upsert). All or nothing."""
     from pmcs import csvio
+    from pmcs.services.common import open_csv
     from pmcs.i18n import t
     from pmcs.store.registry import unit_ids
 
-    src = csvio.read_csv(path, rules.FEE_ROW.fields, required=("unit", "fee_period", "fee_due", "fee_paid"), encoding=encoding)
+    src = open_csv(s, path, rules.FEE_ROW.fields, required=("unit", "fee_period", "fee_due", "fee_paid"), encoding=encoding)
     result = ImportResult(src.name, dry_run=dry_run, encoding=src.encoding)
     errors = csvio.LineErrors()
     with all_or_nothing(s, src.name, errors, dry_run):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pmcs.core.fields import validator
 from pmcs.core.registry import LINK, PERSON, PERSON_ROW, UNIT, check_link_dates, complete_unit
 from pmcs.errors import FieldError, UserError
-from pmcs.services.common import public, what
+from pmcs.services.common import open_csv, public, what
 from pmcs.store import imports as qi
 from pmcs.store import registry as q
 
@@ -58,7 +58,7 @@ def import_units(s, path: str, *, mode="insert", encoding=None, dry_run=False, p
     from pmcs import csvio
 
     mode = _check_mode(mode)
-    src = csvio.read_csv(path, UNIT.fields, required=("code",), encoding=encoding)
+    src = open_csv(s, path, UNIT.fields, required=("code",), encoding=encoding)
     result = ImportResult(src.name, dry_run=dry_run, encoding=src.encoding)
     errors = csvio.LineErrors()
     present = [c for c in src.columns if c != "code"]
@@ -97,7 +97,7 @@ def import_people(s, path: str, *, mode="insert", encoding=None, dry_run=False, 
     from pmcs import csvio
 
     mode = _check_mode(mode)
-    src = csvio.read_csv(path, PERSON_ROW.fields, required=("name",), encoding=encoding)
+    src = open_csv(s, path, PERSON_ROW.fields, required=("name",), encoding=encoding)
     result = ImportResult(src.name, dry_run=dry_run, encoding=src.encoding)
     errors = csvio.LineErrors()
     person_cols = [c for c in src.columns if c in q.PERSON_COLS]

@@ -98,12 +98,13 @@ class ImportResult:
 def import_responses(s, ref: str, path: str, *, encoding=None, dry_run=False, replace=False,
                      progress=None) -> ImportResult:
     from pmcs import csvio
+    from pmcs.services.common import open_csv
     from pmcs.services.imports import all_or_nothing
 
     survey = get_survey(s, ref)
     dims = survey["dimensions"]
     dim_fields = tuple(Field(d["code"], aliases=(d["en"], d["zh"])) for d in dims)
-    src = csvio.read_csv(path, BASE_FIELDS + dim_fields, required=() if survey["benchmark"] else ("unit",),
+    src = open_csv(s, path, BASE_FIELDS + dim_fields, required=() if survey["benchmark"] else ("unit",),
                          encoding=encoding)
     present = [d for d in dims if d["code"] in src.columns]
     if not present:
