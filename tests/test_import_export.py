@@ -263,14 +263,14 @@ def test_one_bad_row_is_not_called_rows(pmcs, tmp_path):
 
 @pytest.mark.parametrize("mode", ["insert", "upsert"])
 def test_a_new_person_on_a_second_row_without_the_ref_is_the_same_person(pmcs, tmp_path, mode):
-    """Row 1 adds P00050 under its ref, row 2 names the same ID number without a ref: one
-    person with two links, the first row's name kept, and history in the order it happened
-    (it used to 'update' a row not yet written: an event saying 王五b, a table saying 王五)."""
+    """Row 1 adds P00050 under its ref, row 2 names the same ID number and name without a ref:
+    one person with two links, and history in the order it happened (it used to 'update' a
+    row not yet written: an event saying one thing, a table saying another)."""
     for code in ("1-1-101", "1-1-102"):
         pmcs.ok("unit", "add", code)
     id_number = make_id(random.Random(5))
     people = tmp_path / "p.csv"
-    people.write_text(f"ref,name,id_number,unit\nP00050,王五,{id_number},1-1-101\n,王五b,{id_number},1-1-102\n",
+    people.write_text(f"ref,name,id_number,unit\nP00050,王五,{id_number},1-1-101\n,王五,{id_number},1-1-102\n",
                       encoding="utf-8")
     out = pmcs.ok("person", "import", people, "--mode", mode).stdout
     assert "1 added, 0 updated" in out
@@ -279,6 +279,26 @@ def test_a_new_person_on_a_second_row_without_the_ref_is_the_same_person(pmcs, t
         ("1-1-101",), ("1-1-102",)]
     assert [r[0] for r in pmcs.rows("SELECT action FROM events WHERE ref = 'P00050' ORDER BY id")] == [
         "import", "link", "link"]
+
+
+@pytest.mark.parametrize("mode", ["insert", "upsert"])
+@pytest.mark.parametrize("third", ["", "P00050"])
+def test_one_id_number_or_ref_under_two_names_is_refused_not_merged(pmcs, tmp_path, mode, third):
+    """赵一 and 钱二 with one ID number are two people or a typo: merging them kept 赵一 and
+    lost 钱二's name and phone without a word. The row is named; nothing is written."""
+    for code in ("1-1-101", "1-1-102"):
+        pmcs.ok("unit", "add", code)
+    id_number = make_id(random.Random(5))
+    people = tmp_path / "p.csv"
+    people.write_text(f"ref,name,phone,id_number,unit\nP00050,赵一,13800000001,{id_number},1-1-101\n"
+                      f"{third},赵一,,{id_number},1-1-102\n"  # the same person again: fine
+                      f"{third},钱二,13800000002,{id_number},1-1-102\n", encoding="utf-8")
+    before = pmcs.dump()
+    result = pmcs("person", "import", people, "--mode", mode)
+    column = "ref" if third else "ID number"
+    assert result.exit_code == 1 and f"line 4, column {column}:" in result.stderr and "赵一" in result.stderr
+    assert "line 3" not in result.stderr
+    assert pmcs.dump() == before
 
 
 def test_refs_past_the_last_id_add_people_and_later_rows_fill_the_gap(pmcs, tmp_path):
@@ -291,6 +311,6 @@ def test_refs_past_the_last_id_add_people_and_later_rows_fill_the_gap(pmcs, tmp_
     assert pmcs.rows("SELECT id, name FROM people ORDER BY id") == [
         (1, "甲"), (5, "丁"), (10, "乙"), (11, "丙"), (12, "戊")]
     again = tmp_path / "q.csv"
-    again.write_text("ref,name\nP00020,己\nP00020,庚\nP00015,辛\n", encoding="utf-8")
+    again.write_text("ref,name\nP00020,己\nP00020,己\nP00015,辛\n", encoding="utf-8")
     pmcs.ok("person", "import", again)
     assert pmcs.rows("SELECT id, name FROM people WHERE id > 12 ORDER BY id") == [(15, "辛"), (20, "己")]

@@ -142,7 +142,7 @@ def _place_person(s, writer, rec, mode, seen, person_cols, result, errors, line)
     ref = rec.get("ref")
     key = ref.upper() if ref else rec.get("id_number")
     if key and key in seen:
-        return seen[key]
+        return _again(writer, seen[key], rec, errors, line)
     pid = q.parse_person_ref(ref) if ref else None
     if ref and pid is None:
         errors.add(line, "ref", _t("error.person_not_found", ref=ref))
@@ -153,10 +153,9 @@ def _place_person(s, writer, rec, mode, seen, person_cols, result, errors, line)
     current = q.person_by_id(s.db, pid) if pid is not None else None
     holder = writer.by_id_number.get(rec["id_number"]) if rec.get("id_number") else None
     if holder is not None and writer.added(holder) and current is None and not ref:
-        # added on an earlier row of this file: the same person again, one more link,
-        # the first row's details kept — as for any person on several rows
+        # added on an earlier row of this file: the same person again, one more link
         seen[key] = holder
-        return holder
+        return _again(writer, holder, rec, errors, line)
     by_id_number = None if holder is None else (q.person_by_id(s.db, holder) or {"id": holder})
     if by_id_number and (current is None or by_id_number["id"] != current["id"]):
         if current is not None or mode == "insert" or ref:
@@ -175,6 +174,18 @@ def _place_person(s, writer, rec, mode, seen, person_cols, result, errors, line)
         result.inserted += 1
     if key:
         seen[key] = pid
+    return pid
+
+
+def _again(writer, pid: int, rec: dict, errors, line: int):
+    """A person already placed by an earlier row of the file: one more link, the first row's
+    details kept, as for anyone on several rows. Under another name it is someone else (or
+    a mistyped number or ref): merging them would lose this row, so it is refused."""
+    first = writer.name_of(pid)
+    if first != rec["name"]:
+        column = "ref" if rec.get("ref") else "id_number"
+        errors.add(line, column, _t(f"error.{column}_other_name", name=first))
+        return None
     return pid
 
 

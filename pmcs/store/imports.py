@@ -156,6 +156,13 @@ class PeopleWriter(_Writer):
             self.flush()
         return pid
 
+    def name_of(self, pid: int) -> str | None:
+        """The name under which a person added by this import was written (or is about to be)."""
+        for row in self.rows:
+            if row[0] == pid:
+                return row[1]
+        return self.db.scalar("SELECT name FROM people WHERE id = ?", (pid,))
+
     def added(self, pid: int) -> bool:
         """Was this person added by this import? The ids handed out in turn from the table's
         maximum at the start, less the ranges a ref jumped over, and the refs given: no set
