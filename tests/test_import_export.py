@@ -101,6 +101,18 @@ def test_insert_mode_refuses_existing_and_upsert_updates_only_given_columns(pmcs
         ("1-1-101", 81.5, "occupied"), ("1-1-102", 90.0, "vacant")]
 
 
+def test_upserting_an_unchanged_export_reports_no_update_and_writes_no_event(pmcs, tmp_path):
+    pmcs.ok("unit", "add", "1-1-101", "--area", "80")
+    pmcs.ok("person", "add", "--name", "张三", "--phone", "13812345678", "--unit", "1-1-101")
+    units, people = tmp_path / "u.csv", tmp_path / "p.csv"
+    pmcs.ok("unit", "export", "-o", units)
+    pmcs.ok("person", "export", "-o", people, "--include-pii")
+    events = pmcs.rows("SELECT count(*) FROM events")
+    for noun, path in (("unit", units), ("person", people)):
+        assert "0 added, 0 updated" in pmcs.ok(noun, "import", path, "--mode", "upsert").stdout
+    assert pmcs.rows("SELECT count(*) FROM events") == events
+
+
 def test_duplicate_in_file_is_reported(pmcs, tmp_path):
     f = tmp_path / "u.csv"
     f.write_text("unit\n1-1-101\n1-1-101\n", encoding="utf-8")

@@ -82,8 +82,7 @@ def import_units(s, path: str, *, mode="insert", encoding=None, dry_run=False, p
                 if mode == "insert":
                     errors.add(line, "code", _t("error.exists", what=what("unit"), ref=code))
                     continue
-                writer.update(existing[code], code, {c: rec.get(c) for c in present})
-                result.updated += 1
+                result.updated += writer.update(existing[code], code, {c: rec.get(c) for c in present})
             else:
                 writer.insert(complete_unit(rec))
                 result.inserted += 1
@@ -166,8 +165,7 @@ def _place_person(s, writer, rec, mode, seen, person_cols, result, errors, line)
         if mode == "insert":
             errors.add(line, "ref", _t("error.exists", what=what("person"), ref=q.person_ref(current["id"])))
             return None
-        writer.update(current, {c: rec.get(c) for c in person_cols})
-        result.updated += 1
+        result.updated += writer.update(current, {c: rec.get(c) for c in person_cols})
         pid = current["id"]
     else:
         pid = writer.insert(rec, pid)

@@ -100,12 +100,14 @@ class UnitWriter(_Writer):
         if len(self.rows) >= BATCH:
             self.flush()
 
-    def update(self, unit_id: int, code: str, changes: dict) -> None:
+    def update(self, unit_id: int, code: str, changes: dict) -> bool:
+        """Write what differs; False if nothing did."""
         before = dict(self.db.one("SELECT * FROM units WHERE id = ?", (unit_id,)))
         changes = {k: v for k, v in changes.items() if before.get(k) != v}
         if changes:
             self.db.update("units", unit_id, changes | {"updated_at": self.now})
             self.event("unit", code, "import", {k: before[k] for k in changes}, changes)
+        return bool(changes)
 
     def flush(self) -> None:
         super().flush()
@@ -173,7 +175,8 @@ class PeopleWriter(_Writer):
             return False
         return not any(lo <= pid < hi for lo, hi in self.skipped)
 
-    def update(self, current: dict, changes: dict) -> None:
+    def update(self, current: dict, changes: dict) -> bool:
+        """Write what differs; False if nothing did."""
         if "vip" in changes:
             changes["vip"] = 1 if changes["vip"] else 0
         changes = {k: v for k, v in changes.items() if current.get(k) != v}
@@ -182,6 +185,7 @@ class PeopleWriter(_Writer):
             self.event("person", person_ref(current["id"]), "import", {k: current.get(k) for k in changes}, changes)
             if changes.get("id_number"):
                 self.by_id_number[changes["id_number"]] = current["id"]
+        return bool(changes)
 
     def link(self, pid: int, unit_id: int, role: str, start, end) -> None:
         key = (pid, unit_id, role, start, end)
