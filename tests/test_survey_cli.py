@@ -1,4 +1,6 @@
 """pmcs survey: new, sample, respond, import, status — through the CLI, checking the database."""
+import csv
+import io
 import json
 
 import pytest
@@ -230,6 +232,24 @@ def test_import_paper_forms(pmcs, estate, tmp_path):
     pmcs.ok("survey", "import", "H2", path, "--replace")
     assert pmcs.rows("SELECT count(*) FROM survey_responses") == [(3,)]
     assert pmcs.rows("SELECT count(*) FROM events WHERE action = 'response'") == [(6,)]
+
+
+def test_responses_exported_import_back_into_another_survey_unchanged(pmcs, estate, tmp_path):
+    units = [u["unit"] for u in sample_json(pmcs, "--size", "10", "--seed", "5", "--assign", "S003")["units"]]
+    pmcs.ok("survey", "respond", "H2", units[0], "-s", "overall=5", "-s", "service=x", "--comment", "电梯慢\n门禁坏",
+            "--gift-given", "--respondent", "王先生", "--date", "2026-11-20")
+    pmcs.ok("survey", "respond", "H2", units[1], "-s", "overall=3")
+    exported = pmcs.ok("survey", "responses", "H2", "--format", "csv").stdout
+    pmcs.ok("survey", "new", "H2b", "--period", "2026-H2", "--method", "door")
+    result = pmcs.ok("survey", "import", "H2b", write(tmp_path, exported))
+    assert "not read" not in result.stderr
+    again = pmcs.ok("survey", "responses", "H2b", "--format", "csv").stdout
+
+    def rows(text):  # in_sample left out: H2b has no sample of its own
+        return [{k: v for k, v in r.items() if k != "in_sample"} for r in csv.DictReader(io.StringIO(text))]
+
+    assert rows(exported)[0]["responded_at"] == "2026-11-20T04:00:00Z"  # noon in Shanghai, exact
+    assert rows(again) == rows(exported) and len(rows(again)) == 2
 
 
 def test_import_problems(pmcs, estate, tmp_path):

@@ -27,13 +27,32 @@ BASE_FIELDS = (
 
 
 def _moment(s, day_text: str | None, field: str = "date", now: str | None = None) -> str:
-    """A response date: the day at noon local time (now when not given); never in the future."""
+    """A response date: the day at noon local time (now when not given), or the exact time
+    `survey responses --format csv` wrote (2026-11-04T10:15:00Z), so its export imports back
+    unchanged; never in the future."""
     if not day_text:
         return now or s.now_iso()
+    if "T" in day_text:
+        moment = _exact(day_text, field)
+        if moment > s.now():
+            raise FieldError(field, "error.survey_future_date", value=day_text)
+        return to_iso(moment)
     day = parse_date(day_text, field)
     if day > s.today():
         raise FieldError(field, "error.survey_future_date", value=day_text)
     return to_iso(datetime.combine(day, time(12, 0), local_zone()))
+
+
+def _exact(text: str, field: str) -> datetime:
+    from pmcs.core.fields import check_year
+
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise FieldError(field, "error.bad_date", value=text) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=local_zone())
+    return check_year(moment, field, text)
 
 
 def _check_open(survey: dict) -> None:
@@ -105,7 +124,8 @@ def import_responses(s, ref: str, path: str, *, encoding=None, dry_run=False, re
     dims = survey["dimensions"]
     dim_fields = tuple(Field(d["code"], aliases=(d["en"], d["zh"])) for d in dims)
     src = open_csv(s, path, BASE_FIELDS + dim_fields, required=() if survey["benchmark"] else ("unit",),
-                         encoding=encoding)
+                   skip=("in_sample",),  # in the export, but a property of this survey's sample
+                   encoding=encoding)
     present = [d for d in dims if d["code"] in src.columns]
     if not present:
         raise UserError("error.missing_columns", hint="hint.columns", file=src.name,
