@@ -197,6 +197,24 @@ def test_failed_acceptance_then_passed(office):
     assert status(office) == "passed"
 
 
+def test_a_passed_acceptance_is_not_dated_before_the_failed_one(office):
+    """Dated before it, the refund would be counted from a day the works had failed, and fall
+    due (even overdue) before the owner fixed anything."""
+    apply(office, start="2026-10-01", end="2026-11-10")
+    for doc in ("manager_id", "fire_pledge"):
+        office.ok("renovation", "tick", "1", doc)
+    office.ok("renovation", "fee", "1", "--kind", "deposit", "--amount", "3000")
+    office.ok("renovation", "approve", "1")
+    office.ok("renovation", "start", "1")
+    office.ok("renovation", "accept", "1", "--failed", "--date", "2026-11-11")
+    before = office.dump()
+    result = office("--lang", "zh", "renovation", "accept", "1", "--passed", "--date", "2026-11-10")
+    assert result.exit_code == 1 and "2026-11-11" in result.stderr and "未通过" in result.stderr
+    assert office.dump() == before
+    office.ok("renovation", "accept", "1", "--passed", "--date", "2026-11-11")  # the same day: fixed at once
+    assert status(office) == "passed"
+
+
 def test_overdue_refunds_and_overrunning_works_are_due_items(office, session):
     ready(office)  # works 2026-11-25 .. 2027-01-25: nothing due yet
     assert not due_items(session, "2026-12-31T00:00:00Z", sources=["refund", "renovation"])

@@ -339,6 +339,8 @@ MESSAGES = {
     "error.renovation_inspect_empty": ("a patrol needs --note or --violation", "巡查需要 --note 或 --violation"),
     "error.renovation_deduction_needs_violation": ("a deduction needs the --violation it is for", "扣款需要用 --violation 写明违规事项"),
     "error.renovation_extend_earlier": ("{ref} already ends on {end}; --to {value} is not later", "{ref} 的完工日期已是 {end}；--to {value} 并未延后"),
+    "error.renovation_accept_before_last": ("{ref}: the acceptance cannot be before the failed one of {last}",
+                                            "{ref}：验收日期不能早于上次未通过的验收（{last}）"),
     "error.renovation_accept_before_start": ("{ref}: the acceptance cannot be before the works start ({start})",
                                              "{ref}：验收日期不能早于开工日期（{start}）"),
     "error.renovation_refund_changed": ("{ref}: the amounts changed while you were confirming; nothing was refunded",

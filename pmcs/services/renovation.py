@@ -208,6 +208,8 @@ def accept(s, ref: str, passed: bool, *, note=None, date=None) -> dict:
         began = min(r["start"], _local_day(r["started_at"]) or r["start"])
         if day.isoformat() < began:
             raise UserError("error.renovation_accept_before_start", ref=r["number"], start=began)
+        if r["accepted_on"] and day.isoformat() < r["accepted_on"]:  # after a failed one: not before it
+            raise UserError("error.renovation_accept_before_last", ref=r["number"], last=r["accepted_on"])
         now = s.now_iso()
         due = to_iso(rules.refund_due(when, sla_table=sla_table(s), calendar=calendar(s), tz=tz)) if passed else None
         q.update(s.db, r["id"], {"status": status, "accepted_on": day.isoformat(), "accepted_at": now,
