@@ -65,6 +65,8 @@ def test_every_real_birth_date_since_1900_passes(born, digits):
 @pytest.mark.parametrize("raw,clean", [
     ("13812345678", "13812345678"), ("+86 138 1234 5678", "13812345678"), ("0755-23456789", "0755-23456789"),
     ("010-12345678", "010-12345678"), ("02112345678", "02112345678"),
+    ("138-1234-5678", "13812345678"), ("１３８１２３４５６７８", "13812345678"), ("＋86 138 1234 5678", "13812345678"),
+    ("０７５５－２３４５６７８９", "0755-23456789"),
 ])
 def test_phones_accepted(raw, clean):
     assert clean_phone(raw) == clean
@@ -74,6 +76,25 @@ def test_phones_accepted(raw, clean):
 def test_bad_phones_refused(raw):
     with pytest.raises(FieldError):
         clean_phone(raw)
+
+
+def test_an_id_number_born_after_today_is_refused_everywhere(pmcs, tmp_path):
+    """The check digit passes, the date is real, but nobody is born in 2030 yet (today is 2026-11-23)."""
+    unborn = "110105203012310026"
+    assert clean_id_number(unborn) == unborn
+    pmcs.ok("unit", "add", "1-1-101")
+    result = pmcs("person", "add", "--name", "x", "--id-number", unborn)
+    assert result.exit_code == 1 and "birth date" in result.stderr
+    pmcs.ok("person", "add", "--name", "x")
+    assert pmcs("person", "edit", "P00001", "--id-number", unborn).exit_code == 1
+    people = tmp_path / "p.csv"
+    people.write_text(f"name,id_number,unit\n甲,{unborn},1-1-101\n", encoding="utf-8")
+    result = pmcs("person", "import", people)
+    assert result.exit_code == 1 and "line 2, column ID number" in result.stderr
+    assert pmcs.rows("SELECT count(*) FROM people WHERE id_number IS NOT NULL") == [(0,)]
+    born_today = "11010520261123" + "001"
+    born_today += id_check_digit(born_today)
+    pmcs.ok("person", "add", "--name", "新生儿", "--id-number", born_today)
 
 
 def test_masks():

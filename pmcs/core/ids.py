@@ -55,22 +55,32 @@ def clean_id_number(value: str, field: str = "id_number") -> str:
     return num
 
 
+def born_after(num: str, today: date) -> bool:
+    """Does a (cleaned) ID number give a birth date after ``today``? No such person exists yet;
+    the check digit alone cannot tell (110105203012310026 passes it)."""
+    return num[6:14] > today.strftime("%Y%m%d")
+
+
 def id_birth_date(num: str) -> date:
     return date(int(num[6:10]), int(num[10:12]), int(num[12:14]))
+
+
+# full-width digits and signs, as a Chinese input method types them
+_HALF = str.maketrans("０１２３４５６７８９＋－（）\u3000", "0123456789+-() ")
 
 
 def clean_phone(value: str, field: str = "phone") -> str:
     raw = (value or "").strip()
     if _MOBILE_RE.match(raw):  # the common case, as typed
         return raw
-    num = re.sub(r"[\s()]", "", raw)
+    num = re.sub(r"[\s()]", "", raw.translate(_HALF))
     if num.startswith("+86"):
         num = num[3:]
     elif num.startswith("0086"):
         num = num[4:]
     num = num.lstrip("-")
-    if _MOBILE_RE.match(num):
-        return num
+    if _MOBILE_RE.match(num.replace("-", "")):  # 138-1234-5678, as Excel sheets often write it
+        return num.replace("-", "")
     if _FIXED_RE.match(num):
         return num
     raise FieldError(field, "error.phone", value=raw)

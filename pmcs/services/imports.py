@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from pmcs.core.fields import validator
+from pmcs.core.ids import born_after
 from pmcs.core.registry import LINK, PERSON, PERSON_ROW, UNIT, check_link_dates, complete_unit
 from pmcs.errors import FieldError, UserError
 from pmcs.services.common import open_csv, public, what
@@ -106,10 +107,13 @@ def import_people(s, path: str, *, mode="insert", encoding=None, dry_run=False, 
         seen: dict[str, int] = {}  # key in file -> person id (a person on several rows = several links)
         known = writer.by_id_number
         check = validator(PERSON_ROW, src.columns)
+        today = s.today()
         for line, raw in src:
             result.rows += 1
             rec, problems = check(raw)
             unit, start, end = rec.get("unit"), rec.get("start"), rec.get("end")
+            if rec.get("id_number") and born_after(rec["id_number"], today):
+                problems.append(FieldError("id_number", "error.id_birth", value=rec["id_number"]))
             if unit and unit not in units:
                 problems.append(FieldError("unit", "error.unknown_unit", value=unit))
             if start and end:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pmcs.core.fields import clean_record, clean_value
+from pmcs.core.ids import born_after
 from pmcs.core.registry import LINK, PERSON, check_link_dates
 from pmcs.services.common import check_search, before_of, public, what
 from pmcs.errors import FieldError, NotFound, UserError
@@ -121,8 +122,11 @@ def _link(s, pid: int, ref: str, link: dict) -> dict:
 
 
 def _check_id_free(s, id_number, own_id) -> None:
+    """A real birth date (not after today) and nobody else's number."""
     if not id_number:
         return
+    if born_after(id_number, s.today()):
+        raise FieldError("id_number", "error.id_birth", value=id_number)
     other = q.person_by_id_number(s.db, id_number)
     if other and other["id"] != own_id:
         raise UserError("error.id_taken", field="id_number", ref=q.person_ref(other["id"]))
