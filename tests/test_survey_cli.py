@@ -160,6 +160,7 @@ def test_respond_records_scores_gift_and_marks_outside_the_sample(pmcs, estate):
     (["--score", "overall=6"], 1), (["--score", "overall=a"], 1), (["--score", "nosuch=3"], 1), ([], 1),
     (["--score", "overall"], 1), (["--score", "overall=3", "--date", "2027-01-01"], 1),
     (["--score", "overall=3", "--surveyor", "S999"], 3),
+    (["--score", "overall=4", "--score", "总体=5"], 1),  # one dimension twice: which one did they say?
 ])
 def test_bad_responses_write_nothing(pmcs, estate, args, code):
     before = pmcs.dump()

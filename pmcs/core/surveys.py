@@ -123,5 +123,7 @@ def parse_assignments(scores: list[str], dimensions: list[dict]) -> dict[str, in
         if dim is None:
             raise FieldError("score", "error.survey_unknown_dimension", value=name.strip(),
                              choices=", ".join(f"{d['code']} ({d['zh']})" for d in dimensions))
+        if dim["code"] in out:  # overall=4 and 总体=5: which did the household say?
+            raise FieldError("score", "error.survey_score_twice", dimension=dim["code"])
         out[dim["code"]] = parse_score(value, dim["code"])
     return out

@@ -113,7 +113,9 @@ MESSAGES = {
                          "seed：{value} 不是 0 到 9223372036854775807 之间的整数"),
     "error.survey_not_found": ("survey {ref} not found", "找不到调查 {ref}"),
     "hint.survey_list": ("see pmcs survey list", "请查看 pmcs survey list"),
-    "error.survey_bad_fraction": ("{field}: '{value}' is not a proportion (e.g. 0.95 or 95%)", "{field}：“{value}”不是比例（例如 0.95 或 95%）"),
+    "error.survey_bad_fraction": ("{field}: '{value}' is not a proportion: give a number between 0 and 1 "
+                                  "(0.05) or a per cent (5%)",
+                                  "{field}：“{value}”不是比例：请填 0 到 1 之间的数（0.05）或百分数（5%）"),
     "error.survey_bad_dimension": ("'{value}' is not a default dimension: {choices}", "“{value}”不是默认调查项目：{choices}"),
     "error.survey_dimension_code": ("'{value}' is not a dimension code (lower-case letters, digits, _)", "“{value}”不是有效的项目代码（小写字母、数字、下划线）"),
     "error.survey_bad_score": ("{field}: '{value}' is not a score (1–5, or x for don't know)", "{field}：“{value}”不是有效评分（1–5，不知道填 x）"),
@@ -121,6 +123,7 @@ MESSAGES = {
     "error.survey_bad_period": ("'{value}' is not a period (2026-H2, 2026-Q3, 2026-07, 2026)", "“{value}”不是有效的调查期（2026-H2、2026-Q3、2026-07、2026）"),
     "error.survey_bad_days": ("'{value}' is not a number of days (e.g. 180d)", "“{value}”不是天数（例如 180d）"),
     "error.survey_score_form": ("'{value}': write DIM=SCORE, e.g. repairs=4", "“{value}”：请写成 项目=评分，例如 repairs=4"),
+    "error.survey_score_twice": ("a score for {dimension} is given twice", "项目 {dimension} 的评分给了两次"),
     "error.survey_unknown_dimension": ("'{value}' is not a dimension of this survey: {choices}", "“{value}”不是本次调查的项目：{choices}"),
     "error.survey_bad_weight": ("weight '{value}' must be between 0 and 100", "权重“{value}”应在 0 到 100 之间"),
     "error.survey_dimension_label": ("new dimension {code} needs a label: --zh or --en", "新项目 {code} 需要名称：--zh 或 --en"),
