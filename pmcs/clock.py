@@ -37,8 +37,10 @@ def local_zone() -> tzinfo:
 
         try:
             return ZoneInfo(name)
-        except Exception:  # unknown zone name: fall back, never crash
-            pass
+        except Exception:  # unknown zone name: every local time would be wrong, so say so
+            from pmcs.errors import UserError
+
+            raise UserError("error.bad_tz", value=name) from None
     return datetime.now().astimezone().tzinfo or timezone.utc
 
 

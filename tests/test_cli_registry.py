@@ -62,6 +62,20 @@ def test_errors_are_in_chinese_with_lang_zh(pmcs):
     assert "找不到房号" in result.stderr and result.stderr.startswith("错误")
 
 
+def test_a_language_or_time_zone_pmcs_does_not_know_is_refused_not_replaced(pmcs, monkeypatch):
+    """--lang fr used to give English, PMCS_TZ=Mars/Base the machine's zone: every time shown and
+    every "today" would be off, without a word."""
+    assert pmcs.ok("--lang", "zh_CN.UTF-8", "unit", "list").stdout.startswith("房号")
+    result = pmcs("--lang", "fr", "unit", "list")
+    assert result.exit_code == 2 and "--lang" in result.stderr and "en, zh" in result.stderr
+    monkeypatch.setenv("PMCS_LANG", "klingon")
+    assert pmcs("unit", "list").exit_code == 2
+    monkeypatch.setenv("PMCS_LANG", "en")
+    monkeypatch.setenv("PMCS_TZ", "Mars/Base")
+    result = pmcs("today")
+    assert result.exit_code == 1 and "PMCS_TZ" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_person_add_with_unit_link_masks_personal_data_unless_revealed(pmcs):
     pmcs.ok("unit", "add", "3-2-1502")
     out = pmcs.ok("person", "add", "--name", "张三", "--phone", "13812345678", "--id-number", VALID_IDS[0],

@@ -280,8 +280,12 @@ def root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help=t("opt.version")),
 ):
     from pmcs.clock import from_env
-    from pmcs.i18n import detect_lang
+    from pmcs.i18n import detect_lang, known_lang
     from pmcs.services.session import Session
 
+    if lang and known_lang(lang) is None:  # said on purpose, unlike LANG=fr_FR: not English in silence
+        from pmcs.errors import UsageError
+
+        raise UsageError("error.bad_choice", field="--lang", value=lang, choices="en, zh")
     set_lang(lang or detect_lang([]))
     common.set_session(Session(db, actor=actor, clock=from_env()))

@@ -72,10 +72,17 @@ def detect_lang(argv=None, environ=None) -> str:
 
 
 def normalise_lang(value: str) -> str:
+    return known_lang(value) or "en"
+
+
+def known_lang(value: str) -> str | None:
+    """en or zh for what --lang / PMCS_LANG may say (en, en_US, zh, zh_CN.UTF-8, 中文, cn); else None."""
     value = (value or "").strip().lower()
     if value.startswith("zh") or value in ("中文", "cn"):
         return "zh"
-    return "en"
+    if value.startswith("en") or value in ("英文", "english"):
+        return "en"
+    return None
 
 
 _lang = detect_lang()

@@ -27,6 +27,8 @@ MESSAGES = {
     "hint.prefix": ("hint", "提示"),
     "error.internal": ("internal error: {detail}", "内部错误：{detail}"),
     "hint.internal": ("run again with PMCS_DEBUG=1 to see the traceback, and report it", "设置 PMCS_DEBUG=1 重新运行可查看详细信息，并请报告此问题"),
+    "error.bad_tz": ("PMCS_TZ is not a time zone name (e.g. Asia/Shanghai): {value}",
+                     "PMCS_TZ 不是时区名称（例如 Asia/Shanghai）：{value}"),
     "error.bad_now": ("PMCS_NOW is not an ISO date-time in the years 1900–2999: {value}", "PMCS_NOW 不是 1900–2999 年间的 ISO 格式日期时间：{value}"),
     "error.bad_choice": ("{field}: '{value}' is not one of: {choices}", "{field}：“{value}”不在可选值中：{choices}"),
     "error.required": ("{field} is required", "{field} 不能为空"),
