@@ -279,6 +279,29 @@ def test_repair_reassign_and_return(office, monkeypatch):
     assert actions == ["create", "advance", "advance", "reassign", "return"]
 
 
+@pytest.mark.parametrize("fee", ["-5", "1e308", "nan", "abc"])
+def test_a_repair_fee_is_an_amount_in_yuan(office, fee):
+    number = office.ok("repair", "add", "--unit", "3-2-1502", "--description", "水龙头漏水").stdout.split()[0]
+    office.ok("repair", "advance", number, "--urgency", "normal", "--paid", "paid")
+    office.ok("repair", "advance", number, "--handler", "刘工")
+    before = office.dump()
+    result = office("repair", "advance", number, "--work-done", "换阀芯", "--fee", fee)
+    assert result.exit_code == 1 and "fee" in result.stderr and "Traceback" not in result.stderr
+    assert office.dump() == before
+    office.ok("repair", "advance", number, "--work-done", "换阀芯", "--fee", "¥80.50")
+    assert as_json(office.ok("repair", "show", number, "--format", "json"))["values"]["fee"] == 80.5
+
+
+def test_a_promise_is_not_dated_before_the_complaint(office):
+    number = add_complaint(office)
+    advance_to(office, number, "proposed")
+    before = office.dump()
+    result = office("complaint", "advance", number, "--solution", "更换", "--promise", "2020-01-01")
+    assert result.exit_code == 1 and "2026-11-23" in result.stderr
+    assert office.dump() == before
+    office.ok("complaint", "advance", number, "--solution", "更换", "--promise", "2026-11-23")
+
+
 def test_request_praise_names_the_staff(office):
     out = office.ok("request", "add", "--unit", "3-2-1502", "--type", "表扬", "--description", "保安很负责",
                     "--praised", "刘工").stdout

@@ -50,6 +50,7 @@ def test_due_soon_is_listed_but_exit_0_unless_fail_on_due(office):
 
 def test_json_has_one_object_per_item(office, monkeypatch):
     add_complaint(office)
+    monkeypatch.setenv("PMCS_NOW", "2026-11-19T09:00:00+08:00")  # a follow-up is not set in the past
     office.ok("comms", "add", "--party", "业委会", "--name", "陈主任", "--subject", "车位方案", "--follow-up", "2026-11-20")
     monkeypatch.setenv("PMCS_NOW", "2026-11-23T14:00:00+08:00")
     items = json.loads(office("remind", "--format", "json").stdout)
@@ -69,6 +70,15 @@ def test_for_staff_and_source_filters(office, monkeypatch):
     assert office("remind", "--source", "repair").stdout == ""
     bad = office("remind", "--source", "weather")
     assert bad.exit_code == 2 and "weather" in bad.stderr
+
+
+def test_a_follow_up_in_the_past_is_refused(office):
+    before = office.dump()
+    result = office("--lang", "zh", "comms", "add", "--party", "developer", "--name", "开发商", "--subject", "外墙渗水",
+                    "--follow-up", "2026-11-01")
+    assert result.exit_code == 1 and "已经过去" in result.stderr and "2026-11-23" in result.stderr
+    assert office.dump() == before
+    office.ok("comms", "add", "--party", "developer", "--name", "开发商", "--subject", "外墙渗水", "--follow-up", "2026-11-23")
 
 
 def test_communication_follow_up_is_due_until_done(office, monkeypatch):
@@ -122,8 +132,10 @@ def test_today_fits_80_columns(office, monkeypatch, lang):
 
     monkeypatch.setenv("COLUMNS", "80")
     add_complaint(office)
+    monkeypatch.setenv("PMCS_NOW", "2026-11-19T09:00:00+08:00")
     office.ok("comms", "add", "--party", "government", "--name", "街道办城管科非常长的名字" * 2, "--subject",
               "垃圾分类检查通知，需要准备台账和现场照片" * 2, "--follow-up", "2026-11-20")
+    monkeypatch.setenv("PMCS_NOW", "2026-11-23T09:30:00+08:00")
     out = office.ok("--lang", lang, "today").stdout
     assert "TS-2026-0001" in out and "GT00001" in out
     assert max(cell_len(line) for line in out.splitlines()) <= 80

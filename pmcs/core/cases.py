@@ -55,6 +55,16 @@ def check_about(values: dict) -> None:
         raise FieldError("about", "error.about_not_attitude", category=values.get("category") or "-")
 
 
+def check_promise(values: dict, recorded_on: str) -> None:
+    """The completion date promised to the owner is not before the day the case was recorded
+    (2020-01-01 for a complaint of 2026 is a typo, and the revisit would be due at once)."""
+    from pmcs.errors import FieldError
+
+    promise = values.get("promise")
+    if promise and promise < recorded_on:
+        raise FieldError("promise", "error.promise_before_recorded", value=promise, recorded=recorded_on)
+
+
 def names_about(wf: Workflow) -> bool:
     """Do this workflow's cases name the staff member they are about (complaints)?"""
     return "about" in wf.fields

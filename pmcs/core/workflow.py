@@ -12,6 +12,13 @@ from dataclasses import dataclass
 from pmcs.core.fields import Field
 
 
+def money(text: str, field: str) -> float:
+    """A fee charged, in yuan: 80, 80.5, ¥80, 1,200元; not negative, not absurd (as renovation fees)."""
+    from pmcs.core.renovation import parse_yuan
+
+    return parse_yuan(text, field, allow_zero=True) / 100
+
+
 @dataclass(frozen=True)
 class Step:
     code: str
@@ -151,7 +158,7 @@ REPAIR = Workflow(
         "handler": Field("handler", aliases=("维修人员", "技术员", "technician"), max_len=60),
         "work_done": _T("work_done", aliases=("维修内容",)),
         "materials": _T("materials", aliases=("材料",)),
-        "fee": Field("fee", kind="float", aliases=("费用",)),
+        "fee": Field("fee", aliases=("费用",), check=money),
         "reason": _T("reason", aliases=("原因",)),
     },
     steps=(

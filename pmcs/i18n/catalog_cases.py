@@ -83,6 +83,8 @@ MESSAGES = {
     "cfield.praised": ("staff member praised", "被表扬的员工"),
     "cfield.about": ("staff member a staff-attitude complaint is about (counted against them; - if not on the "
                      "staff)", "服务态度投诉所针对的员工（计入其考核；非本处员工填 -）"),
+    "error.promise_before_recorded": ("promised date {value} is before the case was recorded ({recorded})",
+                                      "承诺日期 {value} 早于记录日期（{recorded}）"),
     "error.about_not_attitude": ("--about names the staff member of a staff-attitude complaint; this one's "
                                  "category is {category}",
                                  "--about 只用于服务态度投诉，指明被投诉的员工；此投诉的类别是 {category}"),

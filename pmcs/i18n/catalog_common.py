@@ -32,6 +32,7 @@ MESSAGES = {
     "error.bad_now": ("PMCS_NOW is not an ISO date-time in the years 1900–2999: {value}", "PMCS_NOW 不是 1900–2999 年间的 ISO 格式日期时间：{value}"),
     "error.bad_choice": ("{field}: '{value}' is not one of: {choices}", "{field}：“{value}”不在可选值中：{choices}"),
     "error.required": ("{field} is required", "{field} 不能为空"),
+    "error.date_past": ("{value} is in the past (today is {today})", "{value} 已经过去（今天是 {today}）"),
     "error.bad_number": ("{field}: '{value}' is not a number", "{field}：“{value}”不是数字"),
     "error.date_range": ("{field}: '{value}' is outside the years {first}–{last}", "{field}：“{value}”不在 {first}–{last} 年之间"),
     "error.bad_date": ("{field}: '{value}' is not a date (YYYY-MM-DD)", "{field}：“{value}”不是日期（YYYY-MM-DD）"),

@@ -220,6 +220,7 @@ def advance(s, kind: str, ref: str, **fields) -> dict:
         finished = case["step"]
         merged = case["values"] | values
         rules.check_about(merged)
+        rules.check_promise(values, from_iso(case["recorded_at"]).astimezone(local_zone()).date().isoformat())
         if plan.reopened:
             merged = {k: v for k, v in merged.items() if k not in rules.fields_from(wf, plan.to_step)}
             merged[plan.extra["kept"]] = values[plan.extra["kept"]]  # the verdict that reopened it

@@ -7,7 +7,7 @@ from pmcs.clock import local_zone
 from pmcs.core.duties import due_moment
 from pmcs.core.fields import Field, clean_value, parse_date
 from pmcs.core.reminders import DueItem
-from pmcs.errors import NotFound, UserError
+from pmcs.errors import FieldError, NotFound, UserError
 from pmcs.services.reminders import provider
 from pmcs.services.session import to_iso
 from pmcs.store import office as q
@@ -45,6 +45,8 @@ def add_comm(s, *, party_type, party_name, subject, summary=None, channel=None, 
     if not subj:
         raise UserError("error.required", field="subject")
     follow = parse_date(follow_up, "follow_up").isoformat() if follow_up else None
+    if follow and follow < s.today().isoformat():  # due before it is written: overdue at once
+        raise FieldError("follow_up", "error.date_past", value=follow, today=s.today().isoformat())
     with s.write():
         u = get_unit(s, unit) if unit else None
         p = get_person(s, person) if person else None
