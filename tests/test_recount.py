@@ -69,6 +69,26 @@ def test_a_holiday_added_for_an_unknown_year_moves_the_refund(accepted):
     assert "2027-01-06 18:00" in accepted.ok("renovation", "show", "RN-2026-0001").stdout
 
 
+def test_a_day_added_by_mistake_is_taken_back_and_the_refund_with_it(accepted):
+    accepted.ok("calendar", "add-holiday", "2027-01-05", "--note", "误")  # meant 2028
+    assert refund_due(accepted) == "2027-01-07T10:00:00Z"
+    out = accepted.ok("calendar", "remove", "2027-01-05").stdout
+    assert "working day again" in out and "counted again with the new calendar: 1 (RN-2026-0001;" in out
+    assert refund_due(accepted) == "2027-01-06T10:00:00Z"
+    assert accepted.rows("SELECT count(*) FROM calendar_days") == [(0,)]
+    assert [a for (a,) in accepted.rows("SELECT action FROM events WHERE entity = 'calendar'")] == ["create", "delete"]
+    before = accepted.dump()
+    result = accepted("calendar", "remove", "2027-01-05")  # nothing declared there any more
+    assert result.exit_code == 3 and "calendar list" in result.stderr
+    assert accepted.dump() == before
+
+
+def test_listing_a_year_the_calendar_does_not_know_warns(office):
+    result = office.ok("calendar", "list", "--year", "2027")
+    assert "no data for 2027" in result.stderr
+    assert "no data" not in office.ok("calendar", "list", "--year", "2026").stderr
+
+
 def test_days_that_change_nothing_move_nothing_and_say_nothing(accepted):
     before = accepted.rows("SELECT count(*) FROM events")[0][0]
     out = accepted.ok("calendar", "add-holiday", "2027-01-20").stdout  # after the deadline

@@ -61,6 +61,14 @@ def add_workday(day: str = DateArg, note: Optional[str] = NoteOpt):
     _said(svc.add_workday(session(), day, note), "calendar.workday_added")
 
 
+@app.command("remove", help=t("cmd.calendar.remove"))
+def remove(day: str = DateArg):
+    row = svc.remove_day(session(), day)
+    done("calendar.day_removed", day=row["day"], weekday=_weekday(row["day"]),
+         kind=t("calendar.kind." + ("workday" if row["workday"] else "holiday")))
+    said_moved(row["deadlines_moved"])
+
+
 def _said(row: dict, key: str) -> None:
     done(key, day=row["day"], weekday=_weekday(row["day"]))
     said_moved(row["deadlines_moved"])

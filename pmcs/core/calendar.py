@@ -57,6 +57,11 @@ class WorkCalendar:
         """Apply one more override (after the office changed a day)."""
         self.overrides[day] = workday
 
+    def unset(self, day: date) -> None:
+        """Drop the office's override of a day (taken back): the package or the weekend again."""
+        self.overrides.pop(day, None)
+        self._memo.pop(day, None)
+
     def is_workday(self, d: date) -> bool:
         if d in self.overrides:
             return self.overrides[d]

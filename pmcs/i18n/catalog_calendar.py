@@ -12,6 +12,15 @@ MESSAGES = {
     "cmd.calendar.add_workday": ("Declare a working day (e.g. a make-up Saturday, 调休上班). Open deadlines "
                                  "counted in working days are counted again.",
                                  "登记工作日（如调休上班的周六）。按工作日计算的未完成期限随之重算。"),
+    "cmd.calendar.remove": ("Take back a day the office declared (added by mistake): it is again what the "
+                            "statutory calendar says. Open deadlines counted in working days are counted again.",
+                            "撤销本处登记的日子（误登记时用）：恢复为法定日历的安排。按工作日计算的未完成期限随之重算。"),
+    "calendar.day_removed": ("{day} ({weekday}) is no longer declared by the office: it is {kind} again.",
+                             "{day}（{weekday}）已撤销本处登记，恢复为{kind}。"),
+    "calendar.kind.workday": ("a working day", "工作日"),
+    "calendar.kind.holiday": ("a day off", "休息日"),
+    "error.calendar_day_not_declared": ("{day} is not a day the office declared (pmcs calendar list shows them)",
+                                        "{day} 不是本处登记的日子（pmcs calendar list 可查看）"),
     "cmd.calendar.import": ("Import days from CSV: date/日期, type/类型 (holiday|workday|休|班), note/备注. "
                             "Open deadlines counted in working days are counted again.",
                             "从 CSV 导入日子：日期/date、类型/type（休|班|holiday|workday）、备注/note。"

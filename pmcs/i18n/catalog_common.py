@@ -91,6 +91,7 @@ MESSAGES = {
     "action.unlink": ("unlinked", "解除关联"),
     "action.deactivate": ("deactivated", "停用"),
     "action.import": ("imported", "导入"),
+    "action.delete": ("taken back", "撤销"),
     "action.recount": ("deadline counted again (calendar changed)", "期限按新日历重算"),
     # import/export
     "import.summary": ("{file}: {rows} rows read, {inserted} added, {updated} updated.", "{file}：读取 {rows} 行，新增 {inserted}，更新 {updated}。"),

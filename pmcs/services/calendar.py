@@ -64,6 +64,30 @@ def _set_day(s, day: date, workday: bool, note: str | None) -> dict:
     return row | {"deadlines_moved": moved}
 
 
+def remove_day(s, day) -> dict:
+    """Take back a day the office declared: the statutory calendar (or the weekend) rules it
+    again, and the open deadlines it moved are counted again. Returns the day, whether it is a
+    working day now, and ``deadlines_moved``."""
+    from pmcs.errors import NotFound
+    from pmcs.services.deadlines import recount_from
+
+    day = _day(day)
+    calendar(s)  # first: a pending catch-up after a package upgrade (as in _set_day)
+    with s.write():
+        before = q.get_day(s.db, day)
+        if before is None:
+            raise NotFound("error.calendar_day_not_declared", hint="hint.calendar_list", day=day.isoformat())
+        old = WorkCalendar(q.overrides(s.db))
+        q.delete_day(s.db, day)
+        s.record("calendar", day.isoformat(), "delete", {"workday": bool(before["workday"]), "note": before["note"]},
+                 None)
+        new = WorkCalendar(q.overrides(s.db))
+        workday = new.is_workday(day)
+        moved = recount_from(s, old, new, day) if workday != old.is_workday(day) else []
+    calendar(s).unset(day)
+    return {"day": day.isoformat(), "workday": workday, "deadlines_moved": moved}
+
+
 def _write_day(s, day: date, workday: bool, note: str | None) -> dict:
     after = {"workday": workday, "note": note}
     before = q.get_day(s.db, day)
@@ -141,6 +165,8 @@ def list_days(s, year: int | None = None, lang: str | None = None) -> list[dict]
     if not 1900 <= year <= 9998:
         raise FieldError("year", "error.bad_year", value=year)
     cal = calendar(s)
+    if not package_knows(year):  # its holidays are not known: only what the office declared is listed
+        cal.unknown_years.add(year)
     days = cal.special_days(year, lang or get_lang(), q.notes(s.db, year))
     return [{"date": d.day.isoformat(), "weekday": d.day.isoweekday(), "type": "workday" if d.workday else "holiday",
              "name": d.name, "source": d.source} for d in days]

@@ -82,6 +82,10 @@ def set_day(db, day: date, workday: bool, note: str | None, now: str) -> dict | 
     return before
 
 
+def delete_day(db, day: date) -> None:
+    db.execute("DELETE FROM calendar_days WHERE day = ?", (day.isoformat(),))
+
+
 def list_days(db, year: int | None = None) -> list[dict]:
     if year is None:
         rows = db.query("SELECT * FROM calendar_days ORDER BY day")
