@@ -219,6 +219,16 @@ def test_list_refuses_unknown_filters_with_one_line(cases, office):
 
 
 # hold, resume, cancel, reopen --------------------------------------------------------
+def test_a_case_on_hold_is_marked_in_the_list_even_at_80_columns(office, monkeypatch):
+    number = add_complaint(office)
+    advance_to(office, number, "assigned")
+    office.ok("complaint", "hold", number, "--reason", "等业主回复")
+    monkeypatch.setenv("COLUMNS", "80")
+    for lang, mark in (("en", "on hold"), ("zh", "暂停")):
+        row = [line for line in office.ok("--lang", lang, "complaint", "list").stdout.splitlines() if number in line]
+        assert len(row) == 1 and row[0].rstrip().endswith(mark), row
+
+
 def test_hold_resume_cancel_reopen(office, monkeypatch):
     at(monkeypatch, "2026-11-23T09:30")
     number = add_complaint(office)

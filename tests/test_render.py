@@ -28,6 +28,19 @@ def test_a_list_that_must_stay_one_line_a_row_is_cut_with_an_ellipsis(capsys, mo
     assert all(cell_len(line) <= 30 for line in lines)
 
 
+def test_a_long_label_gives_way_before_a_date_and_headers_wrap_instead_of_being_cut(capsys, monkeypatch):
+    """One 46-cell label used to squeeze every column to 8 cells, dates split over two lines;
+    two headers cut to "Respons…" could not be told apart."""
+    monkeypatch.setenv("COLUMNS", "48")
+    grid(None, ["follow up", "party type", "Responses", "Response rate"],
+         [["2026-12-03", "government/street office/residents' committee", "304", "86.1%"]])
+    lines = capsys.readouterr().out.splitlines()
+    assert all(cell_len(line) <= 48 for line in lines)
+    assert "2026-12-03" in lines[3]  # the date whole, on the row's first line
+    assert "Responses" in lines[0] and "…" not in "".join(lines)
+    assert any("rate" in line for line in lines[:2])  # "Response rate" wrapped at its space
+
+
 def cell_index(line: str, cells: int) -> int:
     """The index in ``line`` where ``cells`` terminal cells have been used."""
     used = 0

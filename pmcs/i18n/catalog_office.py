@@ -77,7 +77,7 @@ MESSAGES = {
     "enum.party.owner": ("owner", "业主"),
     "enum.party.committee": ("owners' committee", "业委会"),
     "enum.party.developer": ("developer", "建设单位"),
-    "enum.party.government": ("government/street office/residents' committee", "政府/街道/居委会"),
+    "enum.party.government": ("government/street", "政府/街道/居委会"),  # street office, residents' committee
     "enum.party.utility": ("utility", "市政公用"),
     "enum.party.contractor": ("contractor", "承包商"),
     "enum.party.other": ("other", "其他"),

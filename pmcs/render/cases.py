@@ -55,12 +55,15 @@ def list_cases(rows: list[dict], kind: str, fmt: str, now_iso: str) -> None:
         return
     body, red = [], []
     for r in rows:
-        late = overdue_text(r["due_at"], now_iso) if r["status"] == "open" else ""
+        # on hold, its clock stopped: said where the lateness goes, a column never cut (a marker
+        # after the step name was cut away on an 80-column terminal)
+        late = (overdue_text(r["due_at"], now_iso) if r["status"] == "open" else
+                "" if r["status"] == "closed" else t("status." + r["status"]))
         flags = ("↻" if r["reopen_count"] else "") + ("R" if r["repeat_of"] else "")
-        step = t(f"step.{kind}.{r['step']}") + (f" ({t('status.' + r['status'])})" if r["status"] not in ("open", "closed") else "")
+        step = t(f"step.{kind}.{r['step']}")
         body.append([r["number"] + (f" {flags}" if flags else ""), step, r["unit"] or "", _about(kind, r),
                      r["acceptor"] or "", r["handler"] or "", short_time(r["due_at"]), late])
-        red.append(bool(late))
+        red.append(r["status"] == "open" and bool(late))
     headers = [t(f"col.{key}") for key in LIST_COLUMNS]
     headers[3] = t({"complaint": "col.category", "repair": "col.location", "request": "col.case_type"}[kind])
     grid(t(f"case.list_title.{kind}"), headers, body, red=red, give_way=(3, 1, 5, 4), wrap=False)  # about, step, handler, acceptor

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 
 FORMATS = ("table", "csv", "json", "jsonl")
@@ -54,15 +55,24 @@ def grid(title: str | None, headers: list[str], rows: list[list[str]], *, red: l
 
     widths = [max([cell_len(h)] + [cell_len(r[i]) for r in rows]) for i, h in enumerate(headers)]
     room = shutil.get_terminal_size((100, 24)).columns - 2 * (len(headers) - 1)
-    order = give_way if give_way is not None else sorted(range(len(widths)), key=lambda i: -widths[i])
-    for i in order:
-        over = sum(widths) - room
-        if over > 0:
-            widths[i] = max(widths[i] - over, min(widths[i], 8))
+    if give_way is not None:
+        for i in give_way:
+            over = sum(widths) - room
+            if over > 0:
+                widths[i] = max(widths[i] - over, min(widths[i], 8))
+    else:  # dates, refs and codes keep their width while a column of prose can wrap
+        content = [max([min(8, max(map(cell_len, h.split(" "))))] + [cell_len(r[i]) for r in rows])
+                   for i, h in enumerate(headers)]  # the cells, and the header's longest word (≤ 8)
+        atomic = [all(_ATOMIC(r[i]) for r in rows) for i in range(len(headers))]
+        _level(widths, room, [c if a else min(w, 8) for w, c, a in zip(widths, content, atomic)])
+        _level(widths, room, [min(w, 8) for w in widths])
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     out = [title] if title else []
-    out += ["  ".join(_styled(pad(fit(h, w), w), "1", color) for h, w in zip(headers, widths)).rstrip(),
-            "  ".join("─" * w for w in widths)]
+    heads = [_wrap(h, w) if wrap and cell_len(h) > w else [fit(h, w)] for h, w in zip(headers, widths)]
+    for k in range(max(len(h) for h in heads)):  # a header wraps like its cells (not cut to "Respons…")
+        out.append("  ".join(_styled(pad(h[k] if k < len(h) else "", w), "1", color)
+                             for h, w in zip(heads, widths)).rstrip())
+    out.append("  ".join("─" * w for w in widths))
     for n, row in enumerate(rows):
         if wrap:
             parts = [_wrap(cell, w) if cell_len(cell) > w else [cell] for cell, w in zip(row, widths)]
@@ -74,6 +84,25 @@ def grid(title: str | None, headers: list[str], rows: list[list[str]], *, red: l
     if footer:
         out.append(footer)
     sys.stdout.write("\n".join(out) + "\n")
+
+
+# a cell that must not wrap: a date, a time, a ref, a code, a number (ASCII, at most one space)
+_ATOMIC = re.compile(r"[!-~]{0,16}( [!-~]{1,8})?").fullmatch
+
+
+def _level(widths: list[int], room: int, floors: list[int]) -> None:
+    """Narrow the widest columns to a common width until the row fits ``room``, none below its
+    floor: one long label no longer squeezes every other column, dates included, to 8."""
+    while sum(widths) > room:
+        movable = [i for i, w in enumerate(widths) if w > floors[i]]
+        if not movable:
+            return
+        top = max(widths[i] for i in movable)
+        wide = [i for i in movable if widths[i] == top]
+        below = max([widths[i] for i in movable if widths[i] < top], default=0)
+        cut = -(-(sum(widths) - room) // len(wide))  # spread over the widest, rounded up
+        for i in wide:
+            widths[i] = max(top - cut, below, floors[i])
 
 
 def _wrap(text: str, width: int) -> list[str]:
