@@ -41,6 +41,14 @@ def test_a_long_label_gives_way_before_a_date_and_headers_wrap_instead_of_being_
     assert any("rate" in line for line in lines[:2])  # "Response rate" wrapped at its space
 
 
+def test_a_long_footer_wraps_within_the_terminal(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "40")
+    footer = "Scores in order: service repairs cleaning landscaping security parking fees community overall"
+    grid(None, ["unit"], [["1-1-101"]], footer=footer)
+    lines = capsys.readouterr().out.splitlines()
+    assert all(cell_len(line) <= 40 for line in lines) and " ".join(lines[3:]) == footer
+
+
 def cell_index(line: str, cells: int) -> int:
     """The index in ``line`` where ``cells`` terminal cells have been used."""
     used = 0

@@ -82,7 +82,8 @@ def grid(title: str | None, headers: list[str], rows: list[list[str]], *, red: l
             line = "  ".join(pad(p[k] if k < len(p) else "", w) for p, w in zip(parts, widths)).rstrip()
             out.append(_styled(line, "31", color and bool(red and red[n])))
     if footer:
-        out.append(footer)
+        columns = shutil.get_terminal_size((100, 24)).columns
+        out.extend(_wrap(footer, columns) if cell_len(footer) > columns else [footer])
     sys.stdout.write("\n".join(out) + "\n")
 
 
