@@ -198,7 +198,7 @@ MESSAGES = {
     "hint.request_list": ("see pmcs request list", "请查看 pmcs request list"),
     # errors
     "error.case_not_found": ("case {ref} not found", "找不到记录 {ref}"),
-    "error.case_not_open": ("{ref} is {status}: it cannot {action} now", "{ref} 的状态为 {status}，现在不能执行 {action}"),
+    "error.case_not_open": ("{ref} is {status}: '{action}' cannot be done now", "{ref} 的状态为 {status}，现在不能执行“{action}”"),
     "error.case_resume_refused": ("{ref} is not on hold ({status})", "{ref} 未处于暂停状态（{status}）"),
     "error.case_reopen_refused": ("{ref} is not closed ({status}); only a closed case can be reopened", "{ref} 未结案（{status}）；只有已结案的记录可以重新打开"),
     "error.field_not_now": ("{ref} is at step '{at}', which needs {needs}; {option} belongs to step '{belongs}'", "{ref} 当前步骤为“{at}”，需要 {needs}；{option} 属于步骤“{belongs}”"),
