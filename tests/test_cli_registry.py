@@ -76,6 +76,23 @@ def test_a_language_or_time_zone_pmcs_does_not_know_is_refused_not_replaced(pmcs
     assert result.exit_code == 1 and "PMCS_TZ" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_help_and_click_s_own_errors_are_in_chinese_with_lang_zh():
+    """Click's words (Usage:, Options, Show this message and exit., default, a bad number) come
+    from gettext with no Chinese: in a fresh process, as a clerk sees them."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PMCS_LANG="zh")
+    run = lambda *args: subprocess.run([sys.executable, "-m", "pmcs", *args], capture_output=True, text=True, env=env)
+    shown = run("unit", "list", "--help").stdout + run("--help").stdout
+    for english in ("Usage:", "Options", "Show this message", "default:", "Install completion"):
+        assert english not in shown, english
+    assert "用法:" in shown and "显示本帮助并退出" in shown
+    bad = run("unit", "list", "--limit", "-1")
+    assert bad.returncode == 2 and "需要 0 到 1000000 之间的整数" in bad.stderr and "range" not in bad.stderr
+
+
 def test_person_add_with_unit_link_masks_personal_data_unless_revealed(pmcs):
     pmcs.ok("unit", "add", "3-2-1502")
     out = pmcs.ok("person", "add", "--name", "张三", "--phone", "13812345678", "--id-number", VALID_IDS[0],

@@ -38,6 +38,36 @@ def _keep_argument_help() -> None:
 
 _keep_argument_help()
 
+# Click's and Typer's own words in --help, which come from gettext (no Chinese there)
+CLICK_WORDS = {"Usage:": "help.usage", "Options": "help.options", "Arguments": "help.arguments",
+               "Commands": "help.commands", "Show this message and exit.": "help.help_option",
+               "default: {default}": "help.default", "required": "help.required", "(dynamic)": "help.dynamic",
+               "env var: {var}": "help.env_var"}
+COMPLETION_HELP = {"install_completion": "help.install_completion", "show_completion": "help.show_completion"}
+
+
+def _click_speaks_our_language() -> None:
+    """--help in Chinese all through: Click's and Typer's words said from the catalogue."""
+    from pmcs.i18n import get_lang
+
+    if get_lang() == "en":
+        return
+    import click.core
+    import click.decorators
+    import click.formatting
+    import typer.core
+
+    def say(text: str) -> str:
+        key = CLICK_WORDS.get(text)
+        return t(key) if key else text
+
+    for module in (click.core, click.decorators, click.formatting, typer.core):
+        if hasattr(module, "_"):
+            module._ = say
+
+
+_click_speaks_our_language()
+
 
 def _click_exception_types():
     """Click's exception classes, reached through typer (pmcs never imports click)."""
@@ -132,6 +162,13 @@ def _group_building_commands_on_use(sub: "typer.Typer"):
 class PmcsGroup(TyperGroup):
     """Runs every command; turns every error into one line on stderr and an exit code."""
 
+    def get_params(self, ctx):
+        params = super().get_params(ctx)
+        for p in params:  # Typer's completion options: their help is plain English text
+            if p.name in COMPLETION_HELP:
+                p.help = t(COMPLETION_HELP[p.name])
+        return params
+
     def list_commands(self, ctx):
         own = super().list_commands(ctx)
         return own + [n for n in LAZY if n not in own]
@@ -223,13 +260,23 @@ def _usage_message(e) -> str:
     if kind == "NoSuchOption":
         return t("error.no_such_option", name=getattr(e, "option_name", "") or e.format_message())
     if kind == "BadParameter" and name:
-        return t("error.bad_param", param=name, detail=getattr(e, "message", "") or e.format_message())
+        return t("error.bad_param", param=name, detail=_number_wanted(param) or getattr(e, "message", "")
+                 or e.format_message())
     if kind == "NoSuchCommand":  # Click >= 8.4; Typer adds its own "Did you mean" to the message too
         message = t("error.no_such_command", name=e.command_name)
         if e.possibilities:
             message += t("error.did_you_mean", names=", ".join(e.possibilities))
         return message
     return e.format_message()
+
+
+def _number_wanted(param) -> str | None:
+    """Click's own words for a bad whole number (English only), said from the catalogue."""
+    kind = getattr(getattr(param, "type", None), "name", None)
+    if kind == "integer range":
+        low, high = param.type.min, param.type.max
+        return t("error.param_int_range", min=low, max=high) if low is not None and high is not None else None
+    return t("error.param_int") if kind == "integer" else None
 
 
 def _command_path(e) -> str:
