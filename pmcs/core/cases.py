@@ -69,16 +69,23 @@ def plan_advance(wf: Workflow, case: dict, given: dict) -> Plan:
     if stray:
         raise not_now(wf, case["number"], stray[0], current, case["values"])
     values = clean_fields(wf, given)
-    merged = case["values"] | values
+    merged = carried(wf, case) | values
     missing = [f for f in wf.required(current, merged) if merged.get(f) in (None, "")]
     if missing:
         raise NotAllowed("error.step_needs", ref=case["number"], step=current, at=step_name(wf, current),
                          fields=options(missing))
     for step, fname, value, target in wf.branches:
         if step == current and values.get(fname) == value:
-            return Plan(target, values, reopened=True, extra={"kept": fname})
+            return Plan(target, values, reopened=True, extra={"kept": wf.branch_fields(current)})
     nxt = wf.next_step(current)
     return Plan(nxt, values, status="closed" if nxt == CLOSED else "open")
+
+
+def carried(wf: Workflow, case: dict) -> dict:
+    """The values the current step builds on. A step that branched before (a revisit after an
+    unsatisfied one) is answered afresh: the earlier verdict and comment do not count."""
+    kept = wf.branch_fields(case["step"]) if case["step"] != CLOSED else ()
+    return {k: v for k, v in case["values"].items() if k not in kept}
 
 
 def options(fields) -> str:

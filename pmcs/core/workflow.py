@@ -62,6 +62,15 @@ class Workflow:
                 return st.code
         return None
 
+    def branch_fields(self, code: str) -> tuple[str, ...]:
+        """What a branching step recorded stays with the case when the branch sends it back (the
+        unsatisfied verdict and the owner's comment: why it was reopened), until that step is
+        finished again; () for a step that does not branch."""
+        if not any(step == code for step, *_ in self.branches):
+            return ()
+        st = self.step(code)
+        return tuple(f for f in st.requires + st.optional if f != "note")
+
     def moves(self):
         """Every allowed (from step, action, to step), for docs and tests."""
         for i, st in enumerate(self.steps[1:], start=1):

@@ -223,10 +223,12 @@ MESSAGES = {
     "cmd.request.export": ("Export requests to CSV (UTF-8 with BOM; phones only with --include-pii).",
                            "导出咨询/建议/表扬为 CSV（带 BOM 的 UTF-8；加 --include-pii 才包含电话）。"),
     "cmd.case.import": ("Import historical cases from CSV, all or nothing. Columns (English or Chinese headers): "
-                        "number (optional), unit/person, recorded_at, acceptor, step, status, closed_at, and the "
+                        "number (optional), unit/person, recorded_at, acceptor, step, status, closed_at, "
+                        "hold_since and held_seconds (time on hold: deadlines still to come count it), and the "
                         "fields of the steps already finished (see docs/workflows.md).",
                         "从 CSV 导入历史记录，全部成功才写入。列（中英文表头均可）：编号（可选）、房号/住户、记录时间、"
-                        "受理人、步骤、状态、结案时间，以及已完成步骤的内容（见 docs/workflows.md）。"),
+                        "受理人、步骤、状态、结案时间、暂停开始和已暂停秒数（暂停的时间不计入以后的期限），"
+                        "以及已完成步骤的内容（见 docs/workflows.md）。"),
     "opt.export_state": ("Which cases: open, closed or all.", "导出哪些：open（处理中）、closed（已结束）或 all（全部）。"),
     "opt.export_since": ("Only cases recorded on or after this date.", "只导出此日期及之后记录的。"),
     "what.case": ("case", "记录"),
@@ -243,6 +245,8 @@ MESSAGES = {
     "field.closed_at": ("closed_at", "结案时间"),
     "field.reopen_count": ("reopen_count", "重开次数"),
     "field.repeat_of": ("repeat_of", "重复投诉"),
+    "field.hold_since": ("hold_since", "暂停开始"),
+    "field.held_seconds": ("held_seconds", "已暂停秒数"),
     "field.hold_reason": ("hold_reason", "暂停原因"),
     "field.cancel_reason": ("cancel_reason", "取消原因"),
     "field.channel": ("channel", "渠道"),
@@ -288,6 +292,9 @@ MESSAGES = {
     "error.import_closed_at_needed": ("{field}: a {status} case needs the date it ended", "{field}：状态为 {status} 的记录需要结束时间"),
     "error.import_closed_at_open": ("{field}: a case that is {status} has no end date", "{field}：状态为 {status} 的记录不应有结束时间"),
     "error.import_closed_before": ("{field}: ends before it was recorded", "{field}：结束时间早于记录时间"),
+    "error.import_hold_since_not_held": ("{field}: only a case on hold has a hold start (this one is {status})",
+                                         "{field}：只有暂停中的记录才有暂停开始时间（此记录为 {status}）"),
+    "error.import_hold_before": ("{field}: the hold starts before the case was recorded", "{field}：暂停开始时间早于记录时间"),
     "error.import_future": ("{field}: {value} is in the future", "{field}：{value} 是将来的时间"),
     "error.import_field_later": ("{field}: belongs to step '{owner}', which a case at '{step}' has not finished",
                                  "{field}：属于步骤“{owner}”，当前步骤为“{step}”的记录尚未完成该步骤"),

@@ -3,9 +3,10 @@ spreadsheet): one CSV per kind, all or nothing, one event per imported case.
 
 Columns: number (optional: kept when given, else numbered by the recording's
 year), unit, person, recorded_at, acceptor, step, status, due_at, closed_at,
-reopen_count, repeat_of, hold_reason, cancel_reason and every step field of
-the workflow. An export imports back into a fresh database (with the same
-registry) as the same cases: numbers, steps, statuses, values.
+reopen_count, repeat_of, hold_since, held_seconds, hold_reason, cancel_reason
+and every step field of the workflow. An export imports back into a fresh
+database (with the same registry) as the same cases: numbers, steps, statuses,
+values, and the time held, so the deadlines still to come are the same.
 """
 from __future__ import annotations
 
@@ -42,10 +43,11 @@ def export_rows(s, kind: str, *, include_pii: bool = False, state: str = "all", 
     def rows():
         for c in q.export_rows(s.db, kind, state=state, since=start):
             out = {k: c.get(k) for k in ("number", "unit", "acceptor", "step", "status", "reopen_count",
-                                         "hold_reason", "cancel_reason")}
+                                         "held_seconds", "hold_reason", "cancel_reason")}
             out |= {"person": person_ref(c["person_id"]) if c["person_id"] else None,
                     "recorded_at": _local(c["recorded_at"]), "due_at": _local(c["due_at"]),
-                    "closed_at": _local(c["closed_at"]), "repeat_of": c["repeat_number"]}
+                    "closed_at": _local(c["closed_at"]), "hold_since": _local(c["hold_since"]),
+                    "repeat_of": c["repeat_number"]}
             out |= {k: v for k, v in c["values"].items() if k in wf.fields}
             if include_pii:
                 out |= {"person_name": c["person_name"], "person_phone": c["person_phone"]}
@@ -193,7 +195,7 @@ class _Job:
                 problems.append(e)
                 return None
 
-        for name in ("recorded_at", "due_at", "closed_at"):
+        for name in ("recorded_at", "due_at", "closed_at", "hold_since"):
             if rec.get(name) is not None:
                 rec[name] = rec[name] if rec[name].tzinfo else rec[name].replace(tzinfo=tz)
                 if name != "due_at" and rec[name] > self.now:
@@ -242,8 +244,12 @@ class _Job:
         row = {"kind": self.wf.kind, "unit_id": rec["unit_id"], "person_id": rec["person_id"], "acceptor": rec["acceptor"],
                "step": state.step, "status": state.status, "values": state.values, "repeat_of": repeat_id,
                "recorded_at": to_iso(rec["recorded_at"]), "reopen_count": rec.get("reopen_count") or 0,
-               "held_seconds": 0, "hold_since": now if state.status == "on_hold" else None,
-               "hold_reason": rec.get("hold_reason") if state.status == "on_hold" else None,
+               # the time held so far and the start of a running hold: deadlines after a resume, and the
+               # reply's (counted from the recording plus the time held), come out as in the exporting office
+               "held_seconds": rec.get("held_seconds") or 0,
+               "hold_since": (to_iso(rec["hold_since"]) if rec.get("hold_since") else now)
+               if state.status == "on_hold" else None,
+               "hold_reason": rec.get("hold_reason"),  # the last hold's reason, kept after a resume too
                "closed_at": to_iso(rec["closed_at"]) if ended else None,
                "cancel_reason": rec.get("cancel_reason") if state.status == "cancelled" else None,
                "created_at": now, "updated_at": now}

@@ -218,11 +218,11 @@ def advance(s, kind: str, ref: str, **fields) -> dict:
         values = _resolve_refs(s, wf, plan.values)
         now = s.now()
         finished = case["step"]
-        merged = case["values"] | values
+        merged = rules.carried(wf, case) | values
         rules.check_about(merged)
-        if plan.reopened:
+        if plan.reopened:  # the verdict that reopened it, and the owner's comment, stay with the case
             merged = {k: v for k, v in merged.items() if k not in rules.fields_from(wf, plan.to_step)}
-            merged[plan.extra["kept"]] = values[plan.extra["kept"]]  # the verdict that reopened it
+            merged |= {k: values[k] for k in plan.extra["kept"] if k in values}
         step_row = q.open_step(s.db, case["id"])
         q.finish_step(s.db, step_row["id"], to_iso(now), s.actor, values.get("note"), values)
         changes = {"values": merged, "step": plan.to_step, "updated_at": to_iso(now)}
