@@ -184,6 +184,32 @@ def test_list_filters(cases, office):
     assert numbers(office, "--overdue", "--unit", "3-2-1502", "--step", "classified") == [c3]
 
 
+def test_list_takes_steps_and_states_by_code_english_or_chinese_name(cases, office, monkeypatch):
+    c1, c2, c3, c4, c5, c6 = cases
+    for step in ("proposed", "Proposed", "提出解决方案"):
+        assert numbers(office, "--step", step) == [c1]
+    assert numbers(office, "--step", "判定投诉性质") == [c2, c3, c6]
+    assert numbers(office, "--step", "已结案", "--state", "all") == [c4]
+    for closed in ("closed", "已结束", "已结案"):
+        assert set(numbers(office, "--state", closed)) == {c4, c5}
+    assert numbers(office, "--state", "处理中") == [c1, c2, c3, c6]
+    assert len(numbers(office, "--state", "全部")) == 6
+    assert office("complaint", "list", "--overdue", "--state", "已结案").exit_code == 2
+    exported = csv.DictReader(io.StringIO(office.ok("complaint", "export", "--state", "已结束").stdout.lstrip("\ufeff")))
+    assert {r["number"] for r in exported} == {c4, c5}
+    bad = office("complaint", "list", "--state", "暂停")
+    assert bad.exit_code == 2 and "全部" in bad.stderr
+    monkeypatch.setenv("COLUMNS", "200")
+    office.ok("repair", "add", "--unit", "3-2-1502", "--description", "灯不亮")
+    office.ok("repair", "advance", "1", "--urgency", "normal", "--paid", "free")
+    for step in ("派单", "dispatched"):
+        rows = as_json(office.ok("repair", "list", "--step", step, "--format", "json"))
+        assert [r["number"] for r in rows] == ["BX-2026-0001"]
+    assert as_json(office.ok("repair", "list", "--state", "已结单", "--format", "json")) == []
+    assert office("repair", "list", "--step", "回访").exit_code == 0
+    assert office("repair", "list", "--step", "答复业主").exit_code == 1  # a complaint's step
+
+
 def test_list_puts_overdue_first_in_red_rows_and_counts(cases, office):
     table = office.ok("complaint", "list").stdout.splitlines()
     assert table[0] == "Complaints" and table[1].split()[:3] == ["No.", "step", "unit"]

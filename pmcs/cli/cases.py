@@ -109,12 +109,12 @@ def make_app(kind: str) -> typer.Typer:
         from pmcs.render.cases import list_cases
 
         fmt = check_format(format)
-        chosen = {True: "open", False: "closed", None: state}[open_]
+        chosen = {True: "open", False: "closed", None: None}[open_] or svc.parse_state(kind, state)
         if overdue and chosen == "closed":
             from pmcs.errors import UsageError
 
             raise UsageError("error.case_overdue_closed")
-        rows = svc.list_cases(session(), kind, step=step, state=_state(chosen), overdue=overdue, unit=unit,
+        rows = svc.list_cases(session(), kind, step=step, state=chosen, overdue=overdue, unit=unit,
                               category=category, acceptor=acceptor, handler=handler, about=about, since=since,
                               repeat=repeat, limit=limit)
         list_cases(rows, kind, fmt, session().now_iso())
@@ -179,14 +179,6 @@ def _status_command(kind, action):
             _warn_years()
     command.__name__ = action
     return command
-
-
-def _state(value: str) -> str:
-    from pmcs.errors import UsageError
-
-    if value not in ("open", "closed", "all"):
-        raise UsageError("error.bad_choice", field="--state", value=value, choices="open, closed, all")
-    return value
 
 
 def _interactive() -> bool:

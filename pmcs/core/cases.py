@@ -46,6 +46,24 @@ ATTITUDE = "staff_attitude"  # the category whose complaints name the staff memb
 NOT_STAFF = "-"  # `--about -`: about nobody on the staff (a contractor, a neighbour): counted against nobody
 
 
+STATES = ("open", "closed", "all")  # list and export filters: open includes on hold, closed includes cancelled
+
+
+def parse_state(kind: str, text: str, catalog: dict) -> str:
+    """A list/export ``--state`` by code, English or Chinese label: 处理中, 已结束, 全部, and the
+    words for closed the clerk sees elsewhere (已结案, the kind's own 已结单)."""
+    from pmcs.errors import UsageError
+
+    raw = (text or "").strip()
+    for code in STATES:
+        keys = (f"state.{code}",) + ((f"status.{code}", f"step.{kind}.{code}") if code != "all" else ())
+        names = {code} | {part for key in keys if key in catalog for part in catalog[key]}
+        if raw.lower() in {n.lower() for n in names}:
+            return code
+    raise UsageError("error.bad_choice", field="--state", value=raw,
+                     choices=", ".join(f"{c} ({catalog[f'state.{c}'][1]})" for c in STATES))
+
+
 def check_about(values: dict) -> None:
     """``about`` (被投诉员工) belongs to staff-attitude complaints only; elsewhere it would be
     stored and shown but never counted, a silent mistake."""

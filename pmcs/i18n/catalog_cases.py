@@ -48,6 +48,10 @@ MESSAGES = {
     "status.on_hold": ("on hold", "暂停"),
     "status.closed": ("closed", "已结案"),
     "status.cancelled": ("cancelled", "已取消"),
+    # list and export filters (--state): open includes on hold, closed includes cancelled
+    "state.open": ("open", "处理中"),
+    "state.closed": ("closed", "已结束"),
+    "state.all": ("all", "全部"),
     # case fields
     "cfield.unit": ("unit", "房号"),
     "cfield.person": ("person", "住户"),
@@ -141,8 +145,8 @@ MESSAGES = {
     "cmd.repair.return": ("The technician returns the order (退单); it is dispatched again.", "退单；重新派单。"),
     "arg.case_ref": ("Case number (TS-2026-0042) or the bare number (42).", "编号（如 TS-2026-0042）或序号（42）。"),
     "opt.case_person": ("Person: P-number or name.", "住户：P 编号或姓名。"),
-    "opt.step": ("Only cases at this step.", "只显示处于此步骤的记录。"),
-    "opt.state": ("open, closed or all.", "open（处理中）、closed（已结束）或 all（全部）。"),
+    "opt.step": ("Only cases at this step (code, English or Chinese name).", "只显示处于此步骤的记录（代码、英文或中文名称）。"),
+    "opt.state": ("open, closed or all (or 处理中, 已结束, 全部).", "open（处理中）、closed（已结束）或 all（全部）。"),
     "opt.open_closed": ("Open or closed cases.", "处理中或已结束的记录。"),
     "opt.overdue": ("Only overdue cases.", "只显示逾期的记录。"),
     "opt.acceptor": ("Only cases accepted by this staff member.", "只显示此人受理的记录。"),
@@ -229,7 +233,7 @@ MESSAGES = {
                         "从 CSV 导入历史记录，全部成功才写入。列（中英文表头均可）：编号（可选）、房号/住户、记录时间、"
                         "受理人、步骤、状态、结案时间、暂停开始和已暂停秒数（暂停的时间不计入以后的期限），"
                         "以及已完成步骤的内容（见 docs/workflows.md）。"),
-    "opt.export_state": ("Which cases: open, closed or all.", "导出哪些：open（处理中）、closed（已结束）或 all（全部）。"),
+    "opt.export_state": ("Which cases: open, closed or all (or 处理中, 已结束, 全部).", "导出哪些：open（处理中）、closed（已结束）或 all（全部）。"),
     "opt.export_since": ("Only cases recorded on or after this date.", "只导出此日期及之后记录的。"),
     "what.case": ("case", "记录"),
     "enum.case_status.open": ("open", "处理中"),

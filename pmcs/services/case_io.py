@@ -32,11 +32,10 @@ def export_rows(s, kind: str, *, include_pii: bool = False, state: str = "all", 
     from pmcs.core.fields import parse_date
     from pmcs.store.registry import person_ref
 
-    wf = WORKFLOWS[kind]
-    if state not in ("open", "closed", "all"):
-        from pmcs.errors import UsageError
+    from pmcs.services.cases import parse_state
 
-        raise UsageError("error.bad_choice", field="--state", value=state, choices="open, closed, all")
+    wf = WORKFLOWS[kind]
+    state = parse_state(kind, state)
     start = to_iso(datetime.combine(parse_date(since, "since"), datetime.min.time(), local_zone())) if since else None
     cols = rules.export_names(wf) + (["person_name", "person_phone"] if include_pii else [])
 

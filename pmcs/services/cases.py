@@ -318,11 +318,7 @@ def list_cases(s, kind: str, *, unit=None, category=None, acceptor=None, handler
     from pmcs.services.units import get_unit
 
     wf = workflow(kind)
-    if step and step not in [st.code for st in wf.steps] + [CLOSED]:
-        from pmcs.errors import FieldError
-
-        raise FieldError("step", "error.bad_choice", value=step, choices=", ".join(st.code for st in wf.steps))
-    args = {"step": step, "unit_id": get_unit(s, unit)["id"] if unit else None,
+    args = {"step": parse_step(kind, step) if step else None, "unit_id": get_unit(s, unit)["id"] if unit else None,
             "category": category_code(s, category) if category else None,
             "acceptor": staff_filter(s, acceptor) if acceptor else None,
             "handler": staff_filter(s, handler) if handler else None,
@@ -333,6 +329,23 @@ def list_cases(s, kind: str, *, unit=None, category=None, acceptor=None, handler
     for r in rows:
         r["category_label"] = labels.get(r["category"])
     return rows
+
+
+def parse_step(kind: str, text: str) -> str:
+    """A step by its code, English or Chinese name (回访, 派单), closed included."""
+    from pmcs.core.case_io import parse_step as parse
+    from pmcs.i18n import catalog
+
+    labels, wf = catalog(), workflow(kind)
+    codes = [st.code for st in wf.steps] + [CLOSED]
+    return parse(wf, text, {c: labels.get(f"step.{kind}.{c}", (c, c)) for c in codes})
+
+
+def parse_state(kind: str, text: str) -> str:
+    """``--state`` of lists and exports: open, closed, all, by code, English or Chinese name."""
+    from pmcs.i18n import catalog
+
+    return rules.parse_state(kind, text, catalog())
 
 
 def _about_filter(s, wf, about: str) -> str:
