@@ -128,15 +128,18 @@ def _resolve_refs(s, wf, values: dict) -> dict:
     return values
 
 
-def category_code(s, text: str) -> str:
+def category_code(s, text: str, *, include_inactive: bool = False) -> str:
+    """A category by code, English or Chinese name. New complaints take active ones only; a filter
+    (``include_inactive``) takes a disabled one too: old complaints still carry it."""
     raw = text.strip()
-    for c in q.categories(s.db):
+    known = q.categories(s.db, include_inactive=include_inactive)
+    for c in known:
         if raw.lower() in (c["code"].lower(), c["en"].lower()) or raw == c["zh"]:
             return c["code"]
     from pmcs.errors import FieldError
 
     raise FieldError("category", "error.bad_choice", value=raw,
-                     choices=", ".join(f"{c['code']} ({c['zh']})" for c in q.categories(s.db)))
+                     choices=", ".join(f"{c['code']} ({c['zh']})" for c in known))
 
 
 def add_case(s, kind: str, *, unit=None, person=None, **fields) -> dict:
@@ -319,7 +322,7 @@ def list_cases(s, kind: str, *, unit=None, category=None, acceptor=None, handler
 
     wf = workflow(kind)
     args = {"step": parse_step(kind, step) if step else None, "unit_id": get_unit(s, unit)["id"] if unit else None,
-            "category": category_code(s, category) if category else None,
+            "category": category_code(s, category, include_inactive=True) if category else None,
             "acceptor": staff_filter(s, acceptor) if acceptor else None,
             "handler": staff_filter(s, handler) if handler else None,
             "about": _about_filter(s, wf, about) if about else None,
