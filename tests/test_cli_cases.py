@@ -80,7 +80,7 @@ def test_a_complaint_goes_through_all_eight_steps_with_exact_times(office, monke
     monkeypatch.setenv("COLUMNS", "200")  # wide: the details are the timeline's last column
     table = office.ok("complaint", "show", "TS-2026-0001").stdout
     timeline = table.split("\nTimeline\n")[1].splitlines()
-    assert timeline[0].split() == ["step", "started", "due", "done", "who", "late", "by", "details"]
+    assert timeline[0].split() == ["step", "started", "due", "ended", "who", "late", "by", "details"]
     rows = {line.split("  ")[0]: line for line in timeline[2:]}
     for step, started, due, done in (("classified", "11-23 09:30", "11-23 11:30", "11-23 10:00"),
                                      ("revisited", "11-23 12:00", "12-01 18:00", "11-23 12:30"),
@@ -303,6 +303,35 @@ def test_repair_reassign_and_return(office, monkeypatch):
     assert case["steps"][-2]["fields"] == {"returned": True} and case["steps"][-2]["note"] == "需要厂家配件"
     actions = [e["action"] for e in as_json(office.ok("history", number, "--format", "json"))]
     assert actions == ["create", "advance", "advance", "reassign", "return"]
+
+
+
+def test_show_tells_a_return_from_work_done_and_shows_the_reassignment(office, monkeypatch):
+    """退单 is not the step done: the timeline says returned, with the reason, and no 'returned: True';
+    转单 leaves no step row, but is shown under the step it happened in."""
+    monkeypatch.setenv("COLUMNS", "200")
+    at(monkeypatch, "2026-11-23T09:30")
+    office.ok("repair", "add", "--unit", "3-2-1502", "--description", "卫生间地漏堵塞")
+    office.ok("repair", "advance", "1", "--urgency", "normal", "--paid", "free")
+    office.ok("repair", "advance", "1", "--handler", "刘工")
+    at(monkeypatch, "2026-11-23T10:00")
+    office.ok("repair", "reassign", "1", "--handler", "王芳", "--note", "刘工请假", actor="李娜")
+    office.ok("repair", "return", "1", "--reason", "没配件")
+    lines = office.ok("repair", "show", "1").stdout.split("\nTimeline\n")[1].splitlines()[2:]
+    cells = [re.split(r"\s{2,}", line.strip()) for line in lines]
+    assert [c[0] for c in cells] == ["received", "confirmed", "dispatched", "completed — returned", "↳ reassigned",
+                                     "dispatched"]
+    assert cells[3][-1] == "reason: 没配件" and "True" not in "".join(lines)
+    assert cells[4][1:] == ["11-23 10:00", "11-23 10:00", "李娜", "handler: S002 → S001; 刘工请假"]
+    zh = office.ok("--lang", "zh", "repair", "show", "1").stdout
+    assert "完成维修 — 退单" in zh and "原因: 没配件" in zh and "↳ 转单" in zh and "已退单" not in zh
+    moves = as_json(office.ok("repair", "show", "1", "--format", "json"))["moves"]
+    assert [(m["action"], m["actor"], m["after"]["handler"]) for m in moves] == [("reassign", "李娜", "S001")]
+    cancelled = office.ok("complaint", "add", "--unit", "3-2-1502", "--channel", "phone", "--category", "fees",
+                          "--description", "x", "--remedy", "y").stdout.split()[0]
+    office.ok("complaint", "cancel", cancelled, "--reason", "重复登记")
+    shown = office.ok("complaint", "show", cancelled).stdout
+    assert "classified — cancelled" in shown and "reason: 重复登记" in shown and "True" not in shown
 
 
 def test_request_praise_names_the_staff(office):

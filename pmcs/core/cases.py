@@ -192,6 +192,17 @@ def restart_steps(wf: Workflow) -> set[str]:
     return {target for *_, target in wf.branches} | ({wf.reopen_to} if wf.reopen_to else set())
 
 
+def place_moves(wf: Workflow, steps: list[dict], moves: list[dict]) -> None:
+    """Give each in-place move (a reassignment) the id of the step row it happened in: the row of
+    its step (from the actions table) running at that moment, so the timeline shows it there even
+    when a return at the same minute started the next row. ``step_id`` None: no such row (imported)."""
+    at_step = {action: step for step, action, target in wf.actions if step == target}
+    for move in moves:
+        rows = [r for r in steps if r["step"] == at_step.get(move["action"]) and r["started_at"] <= move["at"]
+                and (r["done_at"] is None or r["done_at"] >= move["at"])]
+        move["step_id"] = rows[-1]["id"] if rows else None
+
+
 def held_since(marks, since: str) -> int:
     """Seconds on hold after ``since``, from the case's (at, action) hold/resume events in order."""
     held, start = 0, None

@@ -191,6 +191,7 @@ MESSAGES = {
     "col.case_type": ("type", "类型"),
     "col.started": ("started", "开始"),
     "col.done": ("done", "完成"),
+    "col.ended": ("ended", "结束"),
     "col.details": ("details", "内容"),
     "unit.d": ("d", "天"),
     "unit.h": ("h", "小时"),

@@ -17,7 +17,7 @@ from pmcs.core import case_io as rules
 from pmcs.core.cases import NOT_STAFF, check_about
 from pmcs.core.cases import due_at as compute_due
 from pmcs.core.fields import Schema, check_year, validate
-from pmcs.core.workflow import CLOSED, WORKFLOWS
+from pmcs.core.workflow import CLOSED, STEP_ENDINGS, WORKFLOWS
 from pmcs.errors import FieldError, PmcsError, UserError
 from pmcs.services.session import from_iso, to_iso
 from pmcs.store import cases as q
@@ -276,7 +276,7 @@ class _Job:
             current = {"step": state.step, "started_at": at, "due_at": row.get("due_at")}
             if state.status == "cancelled":
                 current |= {"done_at": at, "actor": self.s.actor, "note": row["cancel_reason"],
-                            "fields": {"cancelled": True}}
+                            "fields": {STEP_ENDINGS["cancel"]: True}}
             steps.append(current)
         return steps
 

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from pmcs.clock import local_zone
 from pmcs.core import cases as rules
 from pmcs.core.ids import parse_numbered
-from pmcs.core.workflow import CLOSED, WORKFLOWS
+from pmcs.core.workflow import CLOSED, STEP_ENDINGS, WORKFLOWS
 from pmcs.errors import NotFound, UserError
 from pmcs.services.session import from_iso, to_iso
 from pmcs.store import cases as q
@@ -279,7 +279,7 @@ def _status_move(s, kind, ref, action, reason=None) -> dict:
             changes |= {"closed_at": now, "due_at": None, "cancel_reason": reason, "hold_since": None}
             step_row = q.open_step(s.db, case["id"])
             if step_row:
-                q.finish_step(s.db, step_row["id"], now, s.actor, reason, {"cancelled": True})
+                q.finish_step(s.db, step_row["id"], now, s.actor, reason, {STEP_ENDINGS["cancel"]: True})
         elif action == "reopen":
             target = wf.reopen_to
             values = {k: v for k, v in case["values"].items() if k not in rules.fields_from(wf, target)}
@@ -307,6 +307,8 @@ def show_case(s, kind: str, ref: str) -> dict:
     case = get_case(s, kind, ref)
     case["category_label"] = category_labels(s).get(case["category"])
     case["steps"] = q.steps_of(s.db, case["id"])
+    case["moves"] = q.case_moves(s.db, case["number"], workflow(kind).in_place_actions())  # reassignments
+    rules.place_moves(workflow(kind), case["steps"], case["moves"])
     if case["repeat_of"]:
         case["repeat_number"] = q.number_of(s.db, case["repeat_of"])
     return case
@@ -397,7 +399,7 @@ def return_order(s, ref: str, reason: str) -> dict:
         target = _extra_move(wf, case, "return")
         now = s.now()
         step_row = q.open_step(s.db, case["id"])
-        q.finish_step(s.db, step_row["id"], to_iso(now), s.actor, reason, {"returned": True})
+        q.finish_step(s.db, step_row["id"], to_iso(now), s.actor, reason, {STEP_ENDINGS["return"]: True})
         values = {k: v for k, v in case["values"].items() if k not in rules.fields_from(wf, target)}
         due = _due(s, wf, target, case | {"values": values}, now, ctx)
         q.start_step(s.db, case["id"], target, to_iso(now), due)

@@ -378,3 +378,15 @@ def hold_marks(db: Database, number: str, since: str) -> list[tuple[str, str]]:
     return [(r[0], r[1]) for r in db.query(
         "SELECT at, action FROM events WHERE ref = ? AND entity = 'case' AND action IN ('hold', 'resume') "
         "AND at >= ? ORDER BY id", (number, since))]
+
+
+def case_moves(db: Database, number: str, actions) -> list[dict]:
+    """The case's events of these actions (at, actor, action, before, after), in order: moves that
+    leave no step row (a repair reassigned), for the timeline."""
+    if not actions:
+        return []
+    marks = ", ".join("?" * len(actions))
+    rows = db.query(f"SELECT at, actor, action, before, after FROM events WHERE ref = ? AND entity = 'case' "
+                    f"AND action IN ({marks}) ORDER BY id", (number, *actions))
+    return [{"at": r["at"], "actor": r["actor"], "action": r["action"], "before": json.loads(r["before"] or "{}"),
+             "after": json.loads(r["after"] or "{}")} for r in rows]
