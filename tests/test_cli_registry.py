@@ -173,6 +173,24 @@ def test_help_shows_what_each_argument_is(pmcs):
     assert "TS-2026-0042" in pmcs.ok("complaint", "show", "--help").stdout
 
 
+SHOW_COMMANDS = [("complaint", "show"), ("repair", "show"), ("request", "show"), ("unit", "show"), ("person", "show"),
+                 ("renovation", "show"), ("survey", "show"), ("survey", "report"), ("handover", "checklist")]
+
+
+@pytest.mark.parametrize("command", SHOW_COMMANDS, ids=" ".join)
+def test_show_help_offers_only_the_formats_show_accepts(pmcs, command):
+    text = " ".join(pmcs.ok(*command, "--help", db=False).stdout.split())
+    option = text[text.index("--format"):][:60]
+    assert "table or json" in option and "csv" not in option
+
+
+def test_show_refuses_what_its_help_does_not_offer(pmcs):
+    pmcs.ok("unit", "add", "3-2-1502")
+    assert pmcs.ok("unit", "show", "3-2-1502", "--format", "json").stdout.startswith("{")
+    refused = pmcs("unit", "show", "3-2-1502", "--format", "csv")
+    assert refused.exit_code == 2 and "table, json" in refused.stderr
+
+
 def test_an_unknown_command_is_named_once_with_one_suggestion(pmcs):
     r = pmcs("unit", "shw")
     assert r.exit_code == 2

@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from pmcs.cli.common import (DryRunOpt, EncodingOpt, FileArg, FormatOpt, IncludePiiOpt, LimitOpt, OutputOpt,
-                             check_format, done, session)
+                             SHOW_FORMATS, ShowFormatOpt, check_format, done, session)
 from pmcs.core.cases import names_about, step_name
 from pmcs.core.workflow import WORKFLOWS
 from pmcs.i18n import t
@@ -89,10 +89,10 @@ def make_app(kind: str) -> typer.Typer:
         _warn_years()
 
     @app.command("show", help=t("cmd.case.show"))
-    def show(ref: str = typer.Argument(..., help=t("arg.case_ref")), format: str = FormatOpt):
+    def show(ref: str = typer.Argument(..., help=t("arg.case_ref")), format: str = ShowFormatOpt):
         from pmcs.render.cases import show_case
 
-        show_case(svc.show_case(session(), kind, ref), check_format(format, ("table", "json")), session().now_iso())
+        show_case(svc.show_case(session(), kind, ref), check_format(format, SHOW_FORMATS), session().now_iso())
 
     def list_(step: Optional[str] = typer.Option(None, "--step", help=t("opt.step")),
               state: str = typer.Option("open", "--state", help=t("opt.state")),
