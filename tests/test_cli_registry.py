@@ -171,6 +171,12 @@ def test_help_shows_what_each_argument_is(pmcs):
     assert "3-2-1502" in shown
     assert shown.count("Unit code, e.g. 3-2-1502") == 1  # once: Click 8.5 listed it a second time
     assert "TS-2026-0042" in pmcs.ok("complaint", "show", "--help").stdout
+    for kind, prefix in (("repair", "BX"), ("request", "ZX")):  # each kind's own numbers
+        for command in ("show", "advance", "hold", "resume"):
+            shown = pmcs.ok(kind, command, "--help").stdout
+            assert f"{prefix}-2026-0042" in shown and "TS-" not in shown, (kind, command)
+    shown = " ".join(pmcs.ok("staff", "add", "--help").stdout.split())
+    assert "--code TEXT Staff code" in shown and "unit" not in shown
 
 
 SHOW_COMMANDS = [("complaint", "show"), ("repair", "show"), ("request", "show"), ("unit", "show"), ("person", "show"),

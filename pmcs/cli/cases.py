@@ -10,7 +10,7 @@ import typer
 
 from pmcs.cli.common import (DryRunOpt, EncodingOpt, FileArg, FormatOpt, IncludePiiOpt, LimitOpt, OutputOpt,
                              SHOW_FORMATS, ShowFormatOpt, check_format, done, session)
-from pmcs.core.cases import names_about, step_name
+from pmcs.core.cases import flags_repeats, names_about, step_name
 from pmcs.core.workflow import WORKFLOWS
 from pmcs.i18n import t
 from pmcs.services import cases as svc
@@ -48,8 +48,9 @@ def make_app(kind: str) -> typer.Typer:
     wf = WORKFLOWS[kind]
     app = typer.Typer(help=t(f"cmd.{kind}"), no_args_is_help=True)
     first = wf.steps[0]
+    ref_help = _ref_help(kind)  # the kind's own prefix: TS- complaint, BX- repair, ZX- request
     ref_arg = inspect.Parameter("ref", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=str,
-                                default=typer.Argument(..., help=t("arg.case_ref")))
+                                default=typer.Argument(..., help=ref_help))
 
     def add(**kw):
         kw = _prompt_missing(wf, kw)
@@ -83,13 +84,13 @@ def make_app(kind: str) -> typer.Typer:
         app.command(action, help=t(f"cmd.case.{action}"))(_status_command(kind, action))
 
     @app.command("resume", help=t("cmd.case.resume"))
-    def resume(ref: str = typer.Argument(..., help=t("arg.case_ref"))):
+    def resume(ref: str = typer.Argument(..., help=ref_help)):
         case = svc.resume(session(), kind, ref)
         done("case.resumed", number=case["number"], due=_local(case["due_at"]))
         _warn_years()
 
     @app.command("show", help=t("cmd.case.show"))
-    def show(ref: str = typer.Argument(..., help=t("arg.case_ref")), format: str = ShowFormatOpt):
+    def show(ref: str = typer.Argument(..., help=ref_help), format: str = ShowFormatOpt):
         from pmcs.render.cases import show_case
 
         show_case(svc.show_case(session(), kind, ref), check_format(format, SHOW_FORMATS), session().now_iso())
@@ -99,9 +100,9 @@ def make_app(kind: str) -> typer.Typer:
               open_: Optional[bool] = typer.Option(None, "--open/--closed", help=t("opt.open_closed")),
               overdue: bool = typer.Option(False, "--overdue", help=t("opt.overdue")),
               unit: Optional[str] = typer.Option(None, "--unit", "-u", help=t("opt.unit")),
-              category: Optional[str] = typer.Option(None, "--category", help=t("cfield.category")),
+              category: Optional[str] = typer.Option(None, "--category", help=t("opt.category_filter")),
               acceptor: Optional[str] = typer.Option(None, "--acceptor", help=t("opt.acceptor")),
-              handler: Optional[str] = typer.Option(None, "--handler", help=t("cfield.handler")),
+              handler: Optional[str] = typer.Option(None, "--handler", help=t("opt.handler")),
               about: Optional[str] = typer.Option(None, "--about", help=t("opt.about")),
               since: Optional[str] = typer.Option(None, "--since", help=t("opt.since")),
               repeat: bool = typer.Option(False, "--repeat", help=t("opt.repeat")),
@@ -120,20 +121,22 @@ def make_app(kind: str) -> typer.Typer:
         list_cases(rows, kind, fmt, session().now_iso())
 
     list_params = list(inspect.signature(list_, eval_str=True).parameters.values())
-    if not names_about(wf):  # --about: complaints only
-        list_params = [p for p in list_params if p.name != "about"]
-    app.command("list", help=t("cmd.case.list"))(_command(lambda **kw: list_(**{"about": None} | kw), list_params, None))
+    absent = {"about": not names_about(wf), "category": "category" not in wf.fields,  # complaints only
+              "repeat": not flags_repeats(wf), "handler": "handler" not in wf.fields}  # requests have none
+    list_params = [p for p in list_params if not absent.get(p.name)]
+    unset = {"about": None, "category": None, "repeat": False, "handler": None}
+    app.command("list", help=t("cmd.case.list"))(_command(lambda **kw: list_(**unset | kw), list_params, None))
 
     if kind == "repair":
         @app.command("reassign", help=t("cmd.repair.reassign"))
-        def reassign(ref: str = typer.Argument(..., help=t("arg.case_ref")),
+        def reassign(ref: str = typer.Argument(..., help=ref_help),
                      handler: str = typer.Option(..., "--handler", "--technician", help=t("cfield.handler")),
                      note: Optional[str] = typer.Option(None, "--note", help=t("cfield.note"))):
             case = svc.reassign(session(), ref, handler, note)
             done("case.reassigned", number=case["number"], handler=case["handler"])
 
         @app.command("return", help=t("cmd.repair.return"))
-        def return_(ref: str = typer.Argument(..., help=t("arg.case_ref")),
+        def return_(ref: str = typer.Argument(..., help=ref_help),
                     reason: str = typer.Option(..., "--reason", help=t("opt.reason"))):
             case = svc.return_order(session(), ref, reason)
             done("case.advanced", number=case["number"], step=t(f"step.{kind}.{case['step']}"), due=_local(case["due_at"]))
@@ -170,7 +173,7 @@ def _io_commands(app, kind: str) -> None:
 
 
 def _status_command(kind, action):
-    def command(ref: str = typer.Argument(..., help=t("arg.case_ref")),
+    def command(ref: str = typer.Argument(..., help=_ref_help(kind)),
                 reason: str = typer.Option(..., "--reason", help=t("opt.reason"))):
         case = getattr(svc, action)(session(), kind, ref, reason)
         done(f"case.{action}_done", number=case["number"], step=t(f"step.{kind}.{case['step']}"),
@@ -179,6 +182,10 @@ def _status_command(kind, action):
             _warn_years()
     command.__name__ = action
     return command
+
+
+def _ref_help(kind: str) -> str:
+    return t("arg.case_ref", example=f"{WORKFLOWS[kind].prefix}-2026-0042")
 
 
 def _interactive() -> bool:

@@ -73,6 +73,12 @@ def check_about(values: dict) -> None:
         raise FieldError("about", "error.about_not_attitude", category=values.get("category") or "-")
 
 
+def flags_repeats(wf: Workflow) -> bool:
+    """Are this workflow's cases flagged as repeats (same unit, same category, within the window)?
+    Only a kind with categories can be: complaints."""
+    return "category" in wf.fields
+
+
 def names_about(wf: Workflow) -> bool:
     """Do this workflow's cases name the staff member they are about (complaints)?"""
     return "about" in wf.fields

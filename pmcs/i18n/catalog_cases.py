@@ -145,13 +145,17 @@ MESSAGES = {
     "cmd.case.list": ("List cases: overdue first, then by due time.", "列表：逾期在前，其余按到期时间排序。"),
     "cmd.repair.reassign": ("Reassign the order to another technician (转单).", "转单给其他维修人员。"),
     "cmd.repair.return": ("The technician returns the order (退单); it is dispatched again.", "退单；重新派单。"),
-    "arg.case_ref": ("Case number (TS-2026-0042) or the bare number (42).", "编号（如 TS-2026-0042）或序号（42）。"),
+    "arg.case_ref": ("Case number ({example}) or the bare number (42).", "编号（如 {example}）或序号（42）。"),
     "opt.case_person": ("Person: P-number or name.", "住户：P 编号或姓名。"),
     "opt.step": ("Only cases at this step (code, English or Chinese name).", "只显示处于此步骤的记录（代码、英文或中文名称）。"),
     "opt.state": ("open, closed or all (or 处理中, 已结束, 全部).", "open（处理中）、closed（已结束）或 all（全部）。"),
     "opt.open_closed": ("Open or closed cases.", "处理中或已结束的记录。"),
     "opt.overdue": ("Only overdue cases.", "只显示逾期的记录。"),
+    "opt.category_filter": ("Only complaints of this category: code, English or Chinese name (a disabled one "
+                            "too).", "只显示此类别的投诉：代码、英文或中文名称（已停用的类别也可以）。"),
     "opt.acceptor": ("Only cases accepted by this staff member.", "只显示此人受理的记录。"),
+    "opt.handler": ("Only cases this staff member is responsible for (a complaint's handler, a repair's "
+                    "technician).", "只显示此人负责的记录（投诉的处理负责人、报修的维修人员）。"),
     "opt.about": ("Only staff-attitude complaints about this staff member (- for those about nobody on "
                   "the staff).", "只显示针对此员工的服务态度投诉（- 表示针对非本处员工的）。"),
     "error.about_filter_kind": ("--about filters complaints only", "--about 只能用于筛选投诉"),
@@ -178,6 +182,7 @@ MESSAGES = {
     "case.reopened": ("reopened", "重新打开次数"),
     "case.cancel_reason": ("cancelled because", "取消原因"),
     "case.if": ("if", "若"),
+    "case.unit_or_person": ("--unit or --person", "--unit 或 --person"),
     "col.number": ("No.", "编号"),
     "col.step": ("step", "步骤"),
     "col.status": ("status", "状态"),

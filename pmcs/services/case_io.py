@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from pmcs.clock import local_zone
 from pmcs.core import case_io as rules
-from pmcs.core.cases import NOT_STAFF, check_about
+from pmcs.core.cases import NOT_STAFF, check_about, flags_repeats
 from pmcs.core.cases import due_at as compute_due
 from pmcs.core.fields import Schema, check_year, validate
 from pmcs.core.workflow import CLOSED, STEP_ENDINGS, WORKFLOWS
@@ -299,7 +299,7 @@ class _Job:
             row |= {"number": rules.number_text(self.wf, year, seqs[year]), "year": year, "seq": seqs[year]}
             self._write(row, state, rec)
         self.writer.flush()
-        if self.wf.kind == "complaint" and self.recompute_repeats:
+        if flags_repeats(self.wf) and self.recompute_repeats:
             self._flag_repeats()
         return [row["number"] for _, row in self.written]
 

@@ -154,12 +154,11 @@ def add_case(s, kind: str, *, unit=None, person=None, **fields) -> dict:
         raise rules.not_now(wf, kind, stray[0], first.code, given)
     values = rules.clean_fields(wf, given)
     missing = [f for f in wf.required(first.code, values) if f not in values]
-    if not unit and not person:
-        missing.insert(0, "unit")
-    if missing:
+    if missing or (not unit and not person):  # who it is about: a unit, a person, or both
         from pmcs.i18n import t
 
-        raise UserError("error.case_needs", kind=kind, noun=t(f"kind.{kind}"), fields=rules.options(missing))
+        need = ([t("case.unit_or_person")] if not unit and not person else []) + ([rules.options(missing)] if missing else [])
+        raise UserError("error.case_needs", kind=kind, noun=t(f"kind.{kind}"), fields=", ".join(need))
     ctx = _context(s)
     with s.write():
         values = _resolve_refs(s, wf, values)
@@ -203,7 +202,7 @@ def _only_unit(s, person_row):
 
 
 def _repeat_of(s, kind, unit_row, values, now) -> dict | None:
-    if kind != "complaint" or not unit_row or not values.get("category"):
+    if not rules.flags_repeats(workflow(kind)) or not unit_row or not values.get("category"):
         return None
     from pmcs.services.settings import get_int
 
