@@ -223,6 +223,21 @@ def test_list_puts_overdue_first_in_red_rows_and_counts(cases, office):
     assert lines[3].split()[-2:] == ["11-23", "11:30"]  # not overdue: no late column
 
 
+def test_a_list_cut_by_limit_says_how_many_there_are(cases, office, monkeypatch):
+    assert office.ok("complaint", "list", "--limit", "2").stdout.splitlines()[-1] == "2 of 4 cases shown (--limit)"
+    zh = office.ok("--lang", "zh", "complaint", "list", "--limit", "3").stdout.splitlines()[-1]
+    assert zh == "共 4 条，显示前 3 条（--limit）"
+    assert office.ok("complaint", "list", "--limit", "4").stdout.splitlines()[-1] == "4 cases"  # nothing cut
+    assert office.ok("complaint", "list", "--limit", "0").stdout.splitlines()[-1] == "4 cases"  # 0 = all
+    assert office.ok("complaint", "list", "--overdue", "--limit", "1").stdout.splitlines()[-1] == \
+        "1 of 3 cases shown (--limit)"
+    assert office.ok("complaint", "list", "--closed", "--unit", "5-1-801", "--limit", "1").stdout.splitlines()[-1] == \
+        "1 of 2 cases shown (--limit)"
+    monkeypatch.setattr("pmcs.services.cases.COUNT_UPTO", 3)  # the count stops: a million closed cases
+    assert office.ok("complaint", "list", "--state", "all", "--limit", "2").stdout.splitlines()[-1] == \
+        "2 of more than 3 cases shown (--limit)"
+
+
 def test_list_formats(cases, office):
     rows = as_json(office.ok("complaint", "list", "--state", "all", "--format", "json"))
     assert {r["number"]: r["status"] for r in rows}[cases[4]] == "cancelled"

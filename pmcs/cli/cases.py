@@ -115,10 +115,10 @@ def make_app(kind: str) -> typer.Typer:
             from pmcs.errors import UsageError
 
             raise UsageError("error.case_overdue_closed")
-        rows = svc.list_cases(session(), kind, step=step, state=chosen, overdue=overdue, unit=unit,
-                              category=category, acceptor=acceptor, handler=handler, about=about, since=since,
-                              repeat=repeat, limit=limit)
-        list_cases(rows, kind, fmt, session().now_iso())
+        rows, total = svc.list_page(session(), kind, step=step, state=chosen, overdue=overdue, unit=unit,
+                                    category=category, acceptor=acceptor, handler=handler, about=about, since=since,
+                                    repeat=repeat, limit=limit)
+        list_cases(rows, kind, fmt, session().now_iso(), total=total, upto=svc.COUNT_UPTO)
 
     list_params = list(inspect.signature(list_, eval_str=True).parameters.values())
     absent = {"about": not names_about(wf), "category": "category" not in wf.fields,  # complaints only

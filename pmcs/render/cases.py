@@ -43,7 +43,9 @@ def short_time(iso: str | None) -> str:
     return local_time(iso)[5:] if iso else ""
 
 
-def list_cases(rows: list[dict], kind: str, fmt: str, now_iso: str) -> None:
+def list_cases(rows: list[dict], kind: str, fmt: str, now_iso: str, total: int | None = None,
+               upto: int | None = None) -> None:
+    """``total``: how many matched, when --limit cut the list ('3 of 23 shown'), counted up to ``upto`` + 1."""
     if fmt != "table":
         data = [{"number": r["number"], "kind": r["kind"], "step": r["step"], "status": r["status"], "unit": r["unit"],
                  "person": r["person_name"], "category": r["category"], "severity": r["severity"],
@@ -64,7 +66,17 @@ def list_cases(rows: list[dict], kind: str, fmt: str, now_iso: str) -> None:
     headers = [t(f"col.{key}") for key in LIST_COLUMNS]
     headers[3] = t({"complaint": "col.category", "repair": "col.location", "request": "col.case_type"}[kind])
     grid(t(f"case.list_title.{kind}"), headers, body, red=red, give_way=(3, 1, 5, 4), wrap=False)  # about, step, handler, acceptor
-    sys.stdout.write(t("case.count", count=len(rows)) + "\n")
+    sys.stdout.write(count_line(len(rows), total, upto) + "\n")
+
+
+def count_line(count: int, total: int | None, upto: int | None = None) -> str:
+    """'4 cases', '3 of 23 cases shown', or past the bound of the count ``upto``:
+    '100 of more than 10000 cases shown'."""
+    if total is None or total <= count:
+        return t("case.count", count=count)
+    if upto is not None and total > upto:
+        return t("case.count_cut_many", count=count, total=upto)
+    return t("case.count_cut", count=count, total=total)
 
 
 def _about(kind: str, r: dict) -> str:

@@ -15,6 +15,7 @@ from pmcs.errors import NotFound, UserError
 from pmcs.services.session import from_iso, to_iso
 from pmcs.store import cases as q
 
+COUNT_UPTO = 10_000  # a list cut by --limit counts what matched up to this: "100 of more than 10000"
 MIRRORED = ("channel", "category", "severity", "nature", "urgency", "verdict", "type", "handler")
 
 
@@ -157,7 +158,8 @@ def add_case(s, kind: str, *, unit=None, person=None, **fields) -> dict:
     if missing or (not unit and not person):  # who it is about: a unit, a person, or both
         from pmcs.i18n import t
 
-        need = ([t("case.unit_or_person")] if not unit and not person else []) + ([rules.options(missing)] if missing else [])
+        need = [t("case.unit_or_person")] if not unit and not person else []
+        need += [rules.options(missing)] if missing else []
         raise UserError("error.case_needs", kind=kind, noun=t(f"kind.{kind}"), fields=", ".join(need))
     ctx = _context(s)
     with s.write():
@@ -313,10 +315,16 @@ def show_case(s, kind: str, ref: str) -> dict:
     return case
 
 
-def list_cases(s, kind: str, *, unit=None, category=None, acceptor=None, handler=None, about=None, since=None,
-               step=None, **filters) -> list[dict]:
-    """Cases by the filters given. Staff filters may name someone who has left; ``about``
-    (complaints only) takes a staff member or ``-`` for complaints about nobody on the staff."""
+def list_cases(s, kind: str, **filters) -> list[dict]:
+    """Cases by the filters given (see list_page)."""
+    return list_page(s, kind, **filters)[0]
+
+
+def list_page(s, kind: str, *, unit=None, category=None, acceptor=None, handler=None, about=None, since=None,
+              step=None, limit=100, **filters) -> tuple[list[dict], int]:
+    """Cases by the filters given, and how many match in all (counted only when ``limit`` cut the
+    list, and only up to COUNT_UPTO + 1: more is 'more than COUNT_UPTO'). Staff filters may name someone who has left; ``about`` (complaints only) takes a staff
+    member or ``-`` for complaints about nobody on the staff."""
     from pmcs.core.fields import parse_date
     from pmcs.services.staff import staff_filter
     from pmcs.services.units import get_unit
@@ -328,11 +336,13 @@ def list_cases(s, kind: str, *, unit=None, category=None, acceptor=None, handler
             "handler": staff_filter(s, handler) if handler else None,
             "about": _about_filter(s, wf, about) if about else None,
             "since": to_iso(datetime.combine(parse_date(since, "since"), datetime.min.time(), local_zone())) if since else None}
-    rows = q.list_cases(s.db, kind, now=s.now_iso(), **args, **filters)
+    rows = q.list_cases(s.db, kind, now=s.now_iso(), limit=limit, **args, **filters)
+    total = q.count_cases(s.db, kind, now=s.now_iso(), upto=COUNT_UPTO, **args, **filters) \
+        if limit and len(rows) >= limit else len(rows)
     labels = category_labels(s)
     for r in rows:
         r["category_label"] = labels.get(r["category"])
-    return rows
+    return rows, total
 
 
 def parse_step(kind: str, text: str) -> str:
