@@ -282,3 +282,129 @@ def test_any_text_survives_export_and_import(tmp_path_factory, description, reme
     finally:
         a.close()
         b.close()
+
+
+# the time held, the hold's start and reason, an unsatisfied revisit's comment ----------------------------
+def test_a_held_case_keeps_its_hold_through_export_and_import(office, fresh, tmp_path):
+    """A case held before and on hold now: after the import, resume and the reply's deadline (counted
+    from the recording plus the time held) give what they give in the exporting office."""
+    clock = office.clock
+    clock.at = NOW - timedelta(days=2)
+    number = svc.add_case(office, "complaint", unit="3-2-1502", **C)["number"]
+    svc.advance(office, "complaint", number, nature="valid", severity="general")
+    clock.at += timedelta(hours=1)
+    svc.hold(office, "complaint", number, "等业主回电")
+    clock.at += timedelta(hours=5)
+    svc.resume(office, "complaint", number)
+    clock.at += timedelta(hours=1)
+    svc.hold(office, "complaint", number, "等开发商")
+    clock.at = NOW
+    export_to(office, "complaint", tmp_path / "c.csv")
+    case_io.import_cases(fresh, str(tmp_path / "c.csv"), kind="complaint")
+    for s in (office, fresh):
+        s.clock.at = NOW + timedelta(hours=3)
+    for s in (office, fresh):  # held 5 h before, and 47 h + 3 h now
+        assert s.db.scalar("SELECT held_seconds FROM cases") == 5 * 3600
+        svc.resume(s, "complaint", number)
+    assert snapshot(fresh, "complaint") == snapshot(office, "complaint")
+    dues = []
+    for s in (office, fresh):
+        svc.advance(s, "complaint", number, cause="管道老化")
+        svc.advance(s, "complaint", number, handler="刘工")
+        dues.append(svc.advance(s, "complaint", number, solution="换管", promise="2026-11-30")["due_at"])
+    assert dues[0] == dues[1]
+
+
+def test_hold_reason_after_a_resume_and_an_unsatisfied_comment_round_trip(office, fresh, tmp_path):
+    held = svc.add_case(office, "complaint", unit="3-2-1502", **C)["number"]
+    svc.hold(office, "complaint", held, "等业主回电")
+    svc.resume(office, "complaint", held)
+    unhappy = svc.add_case(office, "complaint", unit="5-1-801", **C)["number"]
+    step(office, "complaint", unhappy, C_STEPS[:5] + [{"verdict": "unsatisfied", "comment": "还漏"}], 6)
+    export_to(office, "complaint", tmp_path / "c.csv")
+    text = (tmp_path / "c.csv").read_text(encoding="utf-8-sig")
+    assert "等业主回电" in text and "unsatisfied,还漏" in text
+    case_io.import_cases(fresh, str(tmp_path / "c.csv"), kind="complaint")
+    assert snapshot(fresh, "complaint") == snapshot(office, "complaint")
+    export_to(fresh, "complaint", tmp_path / "again.csv")
+    assert (tmp_path / "again.csv").read_bytes() == (tmp_path / "c.csv").read_bytes()
+
+
+def test_a_second_revisit_is_answered_afresh(office):
+    """After an unsatisfied revisit the verdict and comment stay with the case (why it was reopened),
+    but the next revisit needs its own verdict, and a revisit without a comment leaves none."""
+    from pmcs.errors import NotAllowed
+
+    number = svc.add_case(office, "complaint", unit="5-1-801", **C)["number"]
+    case = step(office, "complaint", number, C_STEPS[:5] + [{"verdict": "unsatisfied", "comment": "还漏"}], 6)
+    assert case["step"] == "investigated" and case["values"]["comment"] == "还漏"
+    case = step(office, "complaint", number, C_STEPS[1:5], 4)
+    assert case["step"] == "revisited"
+    with pytest.raises(NotAllowed):
+        svc.advance(office, "complaint", number)  # the old verdict does not answer the new revisit
+    case = svc.advance(office, "complaint", number, verdict="satisfied")
+    assert case["step"] == "evaluated" and case["verdict"] == "satisfied" and "comment" not in case["values"]
+
+
+def test_hold_since_is_checked(office, tmp_path):
+    head = "number,unit,recorded_at,step,status,hold_since,held_seconds,hold_reason,channel,category,description,remedy\n"
+    rows = {"2026-11-01 10:00,-5,": "held_seconds",
+            "2026-10-01 10:00,,等": "hold_since",  # before the recording
+            "2026-12-01 10:00,,等": "hold_since"}  # in the future
+    for cells, column in rows.items():
+        path = write(tmp_path, head + f",3-2-1502,2026-10-02 09:00,classified,on_hold,{cells},phone,fees,a,b\n")
+        with pytest.raises(ImportFailed) as e:
+            case_io.import_cases(office, path, kind="complaint")
+        assert f"column {column}" in e.value.message(), cells
+    path = write(tmp_path, head + ",3-2-1502,2026-10-02 09:00,classified,open,2026-11-01 10:00,,,phone,fees,a,b\n")
+    with pytest.raises(ImportFailed):
+        case_io.import_cases(office, path, kind="complaint")
+    assert office.db.scalar("SELECT count(*) FROM cases") == 0
+
+
+def test_the_demo_cases_round_trip_and_keep_their_deadlines(tmp_path):
+    """Every demo case of every kind, exported, imported into a database with the same units, people
+    and staff, exported again: the same file; then every held case resumed in both at the same time,
+    and every open complaint taken on to its reply: the same deadlines."""
+    from unittest import mock
+
+    from pmcs.services import demo
+
+    office, fresh = Session(tmp_path / "demo.db", actor="S004", clock=FixedClock(NOW)), \
+        Session(tmp_path / "fresh.db", actor="S004", clock=FixedClock(NOW))
+    try:
+        demo.build_demo(office, seed=2026)
+        with mock.patch.object(demo, "DEMO_EXTENSIONS", []):  # the registry only
+            demo.build_demo(fresh, seed=2026)
+        for kind in ("complaint", "repair", "request"):
+            first, again = tmp_path / f"{kind}.csv", tmp_path / f"{kind}-again.csv"
+            export_to(office, kind, first)
+            case_io.import_cases(fresh, str(first), kind=kind)
+            export_to(fresh, kind, again)
+            assert again.read_text(encoding="utf-8-sig") == first.read_text(encoding="utf-8-sig"), kind
+        later = NOW + timedelta(hours=30)
+        held = [(r["kind"], r["number"]) for r in office.db.query("SELECT kind, number FROM cases WHERE status = 'on_hold'")]
+        assert held
+        dues = {}
+        for s in (office, fresh):
+            s.clock.at = later
+            for kind, number in held:
+                svc.resume(s, kind, number)
+            dues[s] = {r["number"]: r["due_at"] for r in s.db.query("SELECT number, due_at FROM cases")}
+        assert dues[fresh] == dues[office]
+        handler = office.db.scalar("SELECT code FROM staff WHERE active = 1 ORDER BY code LIMIT 1")
+        fill = {"classified": {"nature": "valid", "severity": "general"}, "investigated": {"cause": "查明"},
+                "assigned": {"handler": handler}, "proposed": {"solution": "处理", "promise": "2026-12-31"}}
+        todo = [r["number"] for r in office.db.query(
+            "SELECT number FROM cases WHERE kind = 'complaint' AND status = 'open' AND step IN (?, ?, ?, ?)",
+            tuple(fill))]
+        assert todo
+        for s in (office, fresh):
+            for number in todo:
+                while (case := svc.get_case(s, "complaint", number))["step"] != "replied":
+                    svc.advance(s, "complaint", number, **fill[case["step"]])
+            dues[s] = {n: svc.get_case(s, "complaint", n)["due_at"] for n in todo}
+        assert dues[fresh] == dues[office]
+    finally:
+        office.close()
+        fresh.close()

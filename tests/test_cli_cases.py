@@ -80,7 +80,7 @@ def test_a_complaint_goes_through_all_eight_steps_with_exact_times(office, monke
     monkeypatch.setenv("COLUMNS", "200")  # wide: the details are the timeline's last column
     table = office.ok("complaint", "show", "TS-2026-0001").stdout
     timeline = table.split("\nTimeline\n")[1].splitlines()
-    assert timeline[0].split() == ["step", "started", "due", "done", "who", "late", "by", "details"]
+    assert timeline[0].split() == ["step", "started", "due", "ended", "who", "late", "by", "details"]
     rows = {line.split("  ")[0]: line for line in timeline[2:]}
     for step, started, due, done in (("classified", "11-23 09:30", "11-23 11:30", "11-23 10:00"),
                                      ("revisited", "11-23 12:00", "12-01 18:00", "11-23 12:30"),
@@ -141,7 +141,8 @@ def test_add_off_a_terminal_with_missing_fields_exits_1_and_writes_nothing(offic
     assert result.stdout == "" and office.dump() == before
     nobody = office("complaint", "add", "--channel", "phone", "--category", "fees", "--description", "x",
                     "--remedy", "y")
-    assert nobody.exit_code == 1 and "--unit" in nobody.stderr
+    assert nobody.exit_code == 1 and "needs --unit or --person\n" in nobody.stderr  # either will do
+    assert office.dump() == before
 
 
 # list -----------------------------------------------------------------------------
@@ -184,6 +185,32 @@ def test_list_filters(cases, office):
     assert numbers(office, "--overdue", "--unit", "3-2-1502", "--step", "classified") == [c3]
 
 
+def test_list_takes_steps_and_states_by_code_english_or_chinese_name(cases, office, monkeypatch):
+    c1, c2, c3, c4, c5, c6 = cases
+    for step in ("proposed", "Proposed", "提出解决方案"):
+        assert numbers(office, "--step", step) == [c1]
+    assert numbers(office, "--step", "判定投诉性质") == [c2, c3, c6]
+    assert numbers(office, "--step", "已结案", "--state", "all") == [c4]
+    for closed in ("closed", "已结束", "已结案"):
+        assert set(numbers(office, "--state", closed)) == {c4, c5}
+    assert numbers(office, "--state", "处理中") == [c1, c2, c3, c6]
+    assert len(numbers(office, "--state", "全部")) == 6
+    assert office("complaint", "list", "--overdue", "--state", "已结案").exit_code == 2
+    exported = csv.DictReader(io.StringIO(office.ok("complaint", "export", "--state", "已结束").stdout.lstrip("\ufeff")))
+    assert {r["number"] for r in exported} == {c4, c5}
+    bad = office("complaint", "list", "--state", "暂停")
+    assert bad.exit_code == 2 and "全部" in bad.stderr
+    monkeypatch.setenv("COLUMNS", "200")
+    office.ok("repair", "add", "--unit", "3-2-1502", "--description", "灯不亮")
+    office.ok("repair", "advance", "1", "--urgency", "normal", "--paid", "free")
+    for step in ("派单", "dispatched"):
+        rows = as_json(office.ok("repair", "list", "--step", step, "--format", "json"))
+        assert [r["number"] for r in rows] == ["BX-2026-0001"]
+    assert as_json(office.ok("repair", "list", "--state", "已结单", "--format", "json")) == []
+    assert office("repair", "list", "--step", "回访").exit_code == 0
+    assert office("repair", "list", "--step", "答复业主").exit_code == 1  # a complaint's step
+
+
 def test_list_puts_overdue_first_in_red_rows_and_counts(cases, office):
     table = office.ok("complaint", "list").stdout.splitlines()
     assert table[0] == "Complaints" and table[1].split()[:3] == ["No.", "step", "unit"]
@@ -194,6 +221,21 @@ def test_list_puts_overdue_first_in_red_rows_and_counts(cases, office):
     assert "\x1b[31m" not in "".join(table)  # colour only on a terminal
     assert lines[0].split()[-1] == "2d0h"  # due 11-21 09:00, now 11-23 09:30
     assert lines[3].split()[-2:] == ["11-23", "11:30"]  # not overdue: no late column
+
+
+def test_a_list_cut_by_limit_says_how_many_there_are(cases, office, monkeypatch):
+    assert office.ok("complaint", "list", "--limit", "2").stdout.splitlines()[-1] == "2 of 4 cases shown (--limit)"
+    zh = office.ok("--lang", "zh", "complaint", "list", "--limit", "3").stdout.splitlines()[-1]
+    assert zh == "共 4 条，显示前 3 条（--limit）"
+    assert office.ok("complaint", "list", "--limit", "4").stdout.splitlines()[-1] == "4 cases"  # nothing cut
+    assert office.ok("complaint", "list", "--limit", "0").stdout.splitlines()[-1] == "4 cases"  # 0 = all
+    assert office.ok("complaint", "list", "--overdue", "--limit", "1").stdout.splitlines()[-1] == \
+        "1 of 3 cases shown (--limit)"
+    assert office.ok("complaint", "list", "--closed", "--unit", "5-1-801", "--limit", "1").stdout.splitlines()[-1] == \
+        "1 of 2 cases shown (--limit)"
+    monkeypatch.setattr("pmcs.services.cases.COUNT_UPTO", 3)  # the count stops: a million closed cases
+    assert office.ok("complaint", "list", "--state", "all", "--limit", "2").stdout.splitlines()[-1] == \
+        "2 of more than 3 cases shown (--limit)"
 
 
 def test_list_formats(cases, office):
@@ -216,6 +258,20 @@ def test_list_refuses_unknown_filters_with_one_line(cases, office):
     assert office("complaint", "list", "--state", "maybe").exit_code == 2
     both = office("complaint", "list", "--overdue", "--closed")
     assert both.exit_code == 2 and "--closed" in both.stderr
+
+
+def test_list_offers_only_the_filters_that_mean_something_for_the_kind(cases, office):
+    """Repairs and requests have no category and are never flagged repeats; requests have no handler:
+    those filters returned 0 rows silently, now they are no options of theirs."""
+    for kind, absent in (("repair", ("--category", "--repeat", "--about")),
+                         ("request", ("--category", "--repeat", "--about", "--handler"))):
+        shown = office.ok(kind, "list", "--help").stdout
+        assert not [o for o in absent if o in shown] and "repeat complaints" not in shown
+        for option in absent:
+            args = [option] if option == "--repeat" else [option, "x"]
+            assert office(kind, "list", *args).exit_code == 2, (kind, option)
+    assert "--handler" in office.ok("repair", "list", "--help").stdout
+    assert numbers(office, "--repeat") == [cases[2]]
 
 
 # hold, resume, cancel, reopen --------------------------------------------------------
@@ -312,6 +368,34 @@ def test_a_promise_is_not_dated_before_the_complaint(office):
     office.ok("complaint", "advance", number, "--solution", "更换", "--promise", "2026-11-23")
 
 
+def test_show_tells_a_return_from_work_done_and_shows_the_reassignment(office, monkeypatch):
+    """退单 is not the step done: the timeline says returned, with the reason, and no 'returned: True';
+    转单 leaves no step row, but is shown under the step it happened in."""
+    monkeypatch.setenv("COLUMNS", "200")
+    at(monkeypatch, "2026-11-23T09:30")
+    office.ok("repair", "add", "--unit", "3-2-1502", "--description", "卫生间地漏堵塞")
+    office.ok("repair", "advance", "1", "--urgency", "normal", "--paid", "free")
+    office.ok("repair", "advance", "1", "--handler", "刘工")
+    at(monkeypatch, "2026-11-23T10:00")
+    office.ok("repair", "reassign", "1", "--handler", "王芳", "--note", "刘工请假", actor="李娜")
+    office.ok("repair", "return", "1", "--reason", "没配件")
+    lines = office.ok("repair", "show", "1").stdout.split("\nTimeline\n")[1].splitlines()[2:]
+    cells = [re.split(r"\s{2,}", line.strip()) for line in lines]
+    assert [c[0] for c in cells] == ["received", "confirmed", "dispatched", "completed — returned", "↳ reassigned",
+                                     "dispatched"]
+    assert cells[3][-1] == "reason: 没配件" and "True" not in "".join(lines)
+    assert cells[4][1:] == ["11-23 10:00", "11-23 10:00", "李娜", "handler: S002 → S001; 刘工请假"]
+    zh = office.ok("--lang", "zh", "repair", "show", "1").stdout
+    assert "完成维修 — 退单" in zh and "原因: 没配件" in zh and "↳ 转单" in zh and "已退单" not in zh
+    moves = as_json(office.ok("repair", "show", "1", "--format", "json"))["moves"]
+    assert [(m["action"], m["actor"], m["after"]["handler"]) for m in moves] == [("reassign", "李娜", "S001")]
+    cancelled = office.ok("complaint", "add", "--unit", "3-2-1502", "--channel", "phone", "--category", "fees",
+                          "--description", "x", "--remedy", "y").stdout.split()[0]
+    office.ok("complaint", "cancel", cancelled, "--reason", "重复登记")
+    shown = office.ok("complaint", "show", cancelled).stdout
+    assert "classified — cancelled" in shown and "reason: 重复登记" in shown and "True" not in shown
+
+
 def test_request_praise_names_the_staff(office):
     out = office.ok("request", "add", "--unit", "3-2-1502", "--type", "表扬", "--description", "保安很负责",
                     "--praised", "刘工").stdout
@@ -337,6 +421,9 @@ def test_categories_add_disable_enable(office):
     rows = as_json(office.ok("complaint", "categories", "list", "--format", "json"))
     assert {r["code"]: r["active"] for r in rows}["lift"] is False
     assert "disabled" in office.ok("complaint", "categories").stdout
+    for text in ("lift", "lifts", "电梯"):  # a filter takes a disabled category: old complaints carry it
+        listed = as_json(office.ok("complaint", "list", "--category", text, "--format", "json"))
+        assert [r["number"] for r in listed] == [number]
     office.ok("complaint", "categories", "enable", "电梯")
     add_complaint(office, unit="3-2-1501", category="lift")
     events = office.rows("SELECT action, after FROM events WHERE entity = 'category' AND ref = 'lift' ORDER BY id")

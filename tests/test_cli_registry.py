@@ -202,6 +202,30 @@ def test_help_shows_what_each_argument_is(pmcs):
     assert "3-2-1502" in shown
     assert shown.count("Unit code, e.g. 3-2-1502") == 1  # once: Click 8.5 listed it a second time
     assert "TS-2026-0042" in pmcs.ok("complaint", "show", "--help").stdout
+    for kind, prefix in (("repair", "BX"), ("request", "ZX")):  # each kind's own numbers
+        for command in ("show", "advance", "hold", "resume"):
+            shown = pmcs.ok(kind, command, "--help").stdout
+            assert f"{prefix}-2026-0042" in shown and "TS-" not in shown, (kind, command)
+    shown = " ".join(pmcs.ok("staff", "add", "--help").stdout.split())
+    assert "--code TEXT Staff code" in shown and "unit" not in shown
+
+
+SHOW_COMMANDS = [("complaint", "show"), ("repair", "show"), ("request", "show"), ("unit", "show"), ("person", "show"),
+                 ("renovation", "show"), ("survey", "show"), ("survey", "report"), ("handover", "checklist")]
+
+
+@pytest.mark.parametrize("command", SHOW_COMMANDS, ids=" ".join)
+def test_show_help_offers_only_the_formats_show_accepts(pmcs, command):
+    text = " ".join(pmcs.ok(*command, "--help", db=False).stdout.split())
+    option = text[text.index("--format"):][:60]
+    assert "table or json" in option and "csv" not in option
+
+
+def test_show_refuses_what_its_help_does_not_offer(pmcs):
+    pmcs.ok("unit", "add", "3-2-1502")
+    assert pmcs.ok("unit", "show", "3-2-1502", "--format", "json").stdout.startswith("{")
+    refused = pmcs("unit", "show", "3-2-1502", "--format", "csv")
+    assert refused.exit_code == 2 and "table, json" in refused.stderr
 
 
 def test_an_unknown_command_is_named_once_with_one_suggestion(pmcs):

@@ -29,6 +29,25 @@ def test_every_key_named_in_the_code_is_in_the_catalogue():
     assert not missing, sorted(missing)
 
 
+def test_every_field_a_case_can_show_has_its_label_in_both_languages(pmcs):
+    """show labels each field with cf.<name>: a missing key printed 'cf.type' on every request."""
+    from pmcs.core.workflow import STEP_ENDINGS, WORKFLOWS
+
+    entries = catalog()
+    for wf in WORKFLOWS.values():
+        for name in list(wf.fields) + ["reason"]:
+            en, zh = entries.get(f"cf.{name}", ("", ""))
+            assert en.strip() and zh.strip() and "cf." not in en + zh, (wf.kind, name)
+        for action in [a for *_, a, _ in wf.actions] + list(STEP_ENDINGS):
+            assert f"action.{action}" in entries, (wf.kind, action)
+    pmcs.ok("staff", "add", "--name", "王芳", "--team", "customer_service", "--role", "clerk")
+    pmcs.ok("unit", "add", "3-2-1502")
+    pmcs.ok("request", "add", "--unit", "3-2-1502", "--type", "praise", "--description", "保安很负责", "--praised", "王芳")
+    for lang in ("en", "zh"):
+        shown = pmcs.ok("--lang", lang, "request", "show", "1").stdout
+        assert "cf." not in shown and ("type" if lang == "en" else "类型") in shown
+
+
 def test_chinese_text_is_chinese():
     set_lang("zh")
     assert t("error.unit_not_found", ref="1-1-101") == "找不到房号 1-1-101"

@@ -81,6 +81,17 @@ def test_a_follow_up_in_the_past_is_refused(office):
     office.ok("comms", "add", "--party", "developer", "--name", "开发商", "--subject", "外墙渗水", "--follow-up", "2026-11-23")
 
 
+def test_a_communication_without_a_name_asks_for_name(office):
+    """--name is what is missing (the party's name), not --party; a --person or --unit names it."""
+    before = office.dump()
+    refused = office("comms", "add", "--party", "街道", "--subject", "y")
+    assert refused.exit_code == 1 and "--name" in refused.stderr and "party is required" not in refused.stderr
+    assert len(refused.stderr.splitlines()) == 1 and office.dump() == before
+    assert "需要 --name" in office("--lang", "zh", "comms", "add", "--party", "街道", "--subject", "y").stderr
+    office.ok("comms", "add", "--party", "owner", "--unit", "3-2-1502", "--subject", "y")
+    assert "party's name" in office.ok("comms", "show", "1").stdout
+
+
 def test_communication_follow_up_is_due_until_done(office, monkeypatch):
     office.ok("comms", "add", "--party", "developer", "--name", "开发商", "--subject", "外墙渗水", "--follow-up", "2026-11-25")
     monkeypatch.setenv("PMCS_NOW", "2026-11-26T09:00:00+08:00")

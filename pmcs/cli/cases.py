@@ -9,8 +9,8 @@ from typing import Optional
 import typer
 
 from pmcs.cli.common import (DryRunOpt, EncodingOpt, FileArg, FormatOpt, IncludePiiOpt, LimitOpt, OutputOpt,
-                             check_format, done, session)
-from pmcs.core.cases import names_about, step_name
+                             SHOW_FORMATS, ShowFormatOpt, check_format, done, session)
+from pmcs.core.cases import flags_repeats, names_about, step_name
 from pmcs.core.workflow import WORKFLOWS
 from pmcs.i18n import t
 from pmcs.services import cases as svc
@@ -48,8 +48,9 @@ def make_app(kind: str) -> typer.Typer:
     wf = WORKFLOWS[kind]
     app = typer.Typer(help=t(f"cmd.{kind}"), no_args_is_help=True)
     first = wf.steps[0]
+    ref_help = _ref_help(kind)  # the kind's own prefix: TS- complaint, BX- repair, ZX- request
     ref_arg = inspect.Parameter("ref", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=str,
-                                default=typer.Argument(..., help=t("arg.case_ref")))
+                                default=typer.Argument(..., help=ref_help))
 
     def add(**kw):
         kw = _prompt_missing(wf, kw)
@@ -83,25 +84,25 @@ def make_app(kind: str) -> typer.Typer:
         app.command(action, help=t(f"cmd.case.{action}"))(_status_command(kind, action))
 
     @app.command("resume", help=t("cmd.case.resume"))
-    def resume(ref: str = typer.Argument(..., help=t("arg.case_ref"))):
+    def resume(ref: str = typer.Argument(..., help=ref_help)):
         case = svc.resume(session(), kind, ref)
         done("case.resumed", number=case["number"], due=_local(case["due_at"]))
         _warn_years()
 
     @app.command("show", help=t("cmd.case.show"))
-    def show(ref: str = typer.Argument(..., help=t("arg.case_ref")), format: str = FormatOpt):
+    def show(ref: str = typer.Argument(..., help=ref_help), format: str = ShowFormatOpt):
         from pmcs.render.cases import show_case
 
-        show_case(svc.show_case(session(), kind, ref), check_format(format, ("table", "json")), session().now_iso())
+        show_case(svc.show_case(session(), kind, ref), check_format(format, SHOW_FORMATS), session().now_iso())
 
     def list_(step: Optional[str] = typer.Option(None, "--step", help=t("opt.step")),
               state: str = typer.Option("open", "--state", help=t("opt.state")),
               open_: Optional[bool] = typer.Option(None, "--open/--closed", help=t("opt.open_closed")),
               overdue: bool = typer.Option(False, "--overdue", help=t("opt.overdue")),
               unit: Optional[str] = typer.Option(None, "--unit", "-u", help=t("opt.unit")),
-              category: Optional[str] = typer.Option(None, "--category", help=t("cfield.category")),
+              category: Optional[str] = typer.Option(None, "--category", help=t("opt.category_filter")),
               acceptor: Optional[str] = typer.Option(None, "--acceptor", help=t("opt.acceptor")),
-              handler: Optional[str] = typer.Option(None, "--handler", help=t("cfield.handler")),
+              handler: Optional[str] = typer.Option(None, "--handler", help=t("opt.handler")),
               about: Optional[str] = typer.Option(None, "--about", help=t("opt.about")),
               since: Optional[str] = typer.Option(None, "--since", help=t("opt.since")),
               repeat: bool = typer.Option(False, "--repeat", help=t("opt.repeat")),
@@ -109,31 +110,33 @@ def make_app(kind: str) -> typer.Typer:
         from pmcs.render.cases import list_cases
 
         fmt = check_format(format)
-        chosen = {True: "open", False: "closed", None: state}[open_]
+        chosen = {True: "open", False: "closed", None: None}[open_] or svc.parse_state(kind, state)
         if overdue and chosen == "closed":
             from pmcs.errors import UsageError
 
             raise UsageError("error.case_overdue_closed")
-        rows = svc.list_cases(session(), kind, step=step, state=_state(chosen), overdue=overdue, unit=unit,
-                              category=category, acceptor=acceptor, handler=handler, about=about, since=since,
-                              repeat=repeat, limit=limit)
-        list_cases(rows, kind, fmt, session().now_iso())
+        rows, total = svc.list_page(session(), kind, step=step, state=chosen, overdue=overdue, unit=unit,
+                                    category=category, acceptor=acceptor, handler=handler, about=about, since=since,
+                                    repeat=repeat, limit=limit)
+        list_cases(rows, kind, fmt, session().now_iso(), total=total, upto=svc.COUNT_UPTO)
 
     list_params = list(inspect.signature(list_, eval_str=True).parameters.values())
-    if not names_about(wf):  # --about: complaints only
-        list_params = [p for p in list_params if p.name != "about"]
-    app.command("list", help=t("cmd.case.list"))(_command(lambda **kw: list_(**{"about": None} | kw), list_params, None))
+    absent = {"about": not names_about(wf), "category": "category" not in wf.fields,  # complaints only
+              "repeat": not flags_repeats(wf), "handler": "handler" not in wf.fields}  # requests have none
+    list_params = [p for p in list_params if not absent.get(p.name)]
+    unset = {"about": None, "category": None, "repeat": False, "handler": None}
+    app.command("list", help=t("cmd.case.list"))(_command(lambda **kw: list_(**unset | kw), list_params, None))
 
     if kind == "repair":
         @app.command("reassign", help=t("cmd.repair.reassign"))
-        def reassign(ref: str = typer.Argument(..., help=t("arg.case_ref")),
+        def reassign(ref: str = typer.Argument(..., help=ref_help),
                      handler: str = typer.Option(..., "--handler", "--technician", help=t("cfield.handler")),
                      note: Optional[str] = typer.Option(None, "--note", help=t("cfield.note"))):
             case = svc.reassign(session(), ref, handler, note)
             done("case.reassigned", number=case["number"], handler=case["handler"])
 
         @app.command("return", help=t("cmd.repair.return"))
-        def return_(ref: str = typer.Argument(..., help=t("arg.case_ref")),
+        def return_(ref: str = typer.Argument(..., help=ref_help),
                     reason: str = typer.Option(..., "--reason", help=t("opt.reason"))):
             case = svc.return_order(session(), ref, reason)
             done("case.advanced", number=case["number"], step=t(f"step.{kind}.{case['step']}"), due=_local(case["due_at"]))
@@ -170,7 +173,7 @@ def _io_commands(app, kind: str) -> None:
 
 
 def _status_command(kind, action):
-    def command(ref: str = typer.Argument(..., help=t("arg.case_ref")),
+    def command(ref: str = typer.Argument(..., help=_ref_help(kind)),
                 reason: str = typer.Option(..., "--reason", help=t("opt.reason"))):
         case = getattr(svc, action)(session(), kind, ref, reason)
         done(f"case.{action}_done", number=case["number"], step=t(f"step.{kind}.{case['step']}"),
@@ -181,12 +184,8 @@ def _status_command(kind, action):
     return command
 
 
-def _state(value: str) -> str:
-    from pmcs.errors import UsageError
-
-    if value not in ("open", "closed", "all"):
-        raise UsageError("error.bad_choice", field="--state", value=value, choices="open, closed, all")
-    return value
+def _ref_help(kind: str) -> str:
+    return t("arg.case_ref", example=f"{WORKFLOWS[kind].prefix}-2026-0042")
 
 
 def _interactive() -> bool:

@@ -46,6 +46,8 @@ def is_tty() -> bool:
 
 # option declarations shared by many commands ---------------------------------
 FormatOpt = typer.Option("table", "--format", "-f", help=t("opt.format"))
+SHOW_FORMATS = ("table", "json")  # one record (show) or one document (checklist, report): no csv/jsonl rows
+ShowFormatOpt = typer.Option("table", "--format", "-f", help=t("opt.show_format"))
 RevealOpt = typer.Option(False, "--reveal", help=t("opt.reveal"))
 IncludePiiOpt = typer.Option(False, "--include-pii", help=t("opt.include_pii"))
 EncodingOpt = typer.Option(None, "--encoding", help=t("opt.encoding"))

@@ -44,7 +44,7 @@ def list_(party: Optional[str] = typer.Option(None, "--party", help=t("opt.party
         for r in rows:
             r["party_type"] = label("party", r["party_type"])
             r["at"] = local_time(r["at"])
-    cols = [("ref", t("field.ref")), ("at", t("col.when")), ("party_type", t("col.party")), ("party_name", t("opt.party_name")),
+    cols = [("ref", t("field.ref")), ("at", t("col.when")), ("party_type", t("col.party")), ("party_name", t("col.party_name")),
             ("unit", t("col.unit")), ("subject", t("col.subject")), ("follow_up", t("col.follow_up")), ("done_at", t("col.done"))]
     emit_rows(rows, cols, fmt)
 
@@ -56,7 +56,7 @@ def show(ref: str = RefArg):
 
     r = svc.get_comm(session(), ref)
     key_values(r["ref"], [(t("col.when"), local_time(r["at"])), (t("col.party"), label("party", r["party_type"])),
-                          (t("opt.party_name"), r["party_name"]), (t("col.unit"), r["unit"]),
+                          (t("col.party_name"), r["party_name"]), (t("col.unit"), r["unit"]),
                           (t("col.person"), r["person_name"]), (t("cf.channel"), label("channel", r["channel"])),
                           (t("col.subject"), r["subject"]), (t("col.summary"), r["summary"]),
                           (t("col.follow_up"), r["follow_up"]), (t("col.handler"), r["owner"]),

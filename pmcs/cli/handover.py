@@ -5,7 +5,7 @@ from typing import Optional
 
 import typer
 
-from pmcs.cli.common import FormatOpt, LimitOpt, check_format, done, session
+from pmcs.cli.common import FormatOpt, LimitOpt, SHOW_FORMATS, ShowFormatOpt, check_format, done, session
 from pmcs.i18n import label, t
 from pmcs.services import handover as svc
 from pmcs.services import rectification as rect
@@ -75,10 +75,10 @@ def start(unit: str = UnitArg, owner: str = typer.Option(..., "--owner", help=t(
 @app.command("checklist", help=t("cmd.handover.checklist"))
 def checklist(unit: str = UnitArg, blank: bool = typer.Option(False, "--blank", help=t("opt.handover_blank")),
               html: Optional[str] = typer.Option(None, "--html", help=t("opt.handover_html")),
-              format: str = FormatOpt):
+              format: str = ShowFormatOpt):
     from pmcs.render import handover as view
 
-    fmt = check_format(format, ("table", "json"))
+    fmt = check_format(format, SHOW_FORMATS)
     data = svc.checklist(session(), unit, blank=blank)
     if html:
         from pmcs.render.handover_html import checklist_html

@@ -6,7 +6,7 @@ from typing import Optional
 import typer
 
 from pmcs.cli.common import (DryRunOpt, EncodingOpt, FileArg, FormatOpt, IncludePiiOpt, LimitOpt, ModeOpt,
-                             OutputOpt, RevealOpt, SearchOpt, check_format, done, session)
+                             OutputOpt, RevealOpt, SearchOpt, SHOW_FORMATS, ShowFormatOpt, check_format, done, session)
 from pmcs.i18n import label, t
 from pmcs.services import people as svc
 
@@ -72,10 +72,10 @@ def list_(search: Optional[str] = SearchOpt, unit: Optional[str] = UnitOpt,
 
 
 @app.command("show", help=t("cmd.person.show"))
-def show(ref: str = PersonArg, reveal: bool = RevealOpt, format: str = FormatOpt):
+def show(ref: str = PersonArg, reveal: bool = RevealOpt, format: str = ShowFormatOpt):
     from pmcs.render.registry import show_person
 
-    show_person(svc.show_person(session(), ref), reveal=reveal, fmt=check_format(format, ("table", "json")))
+    show_person(svc.show_person(session(), ref), reveal=reveal, fmt=check_format(format, SHOW_FORMATS))
 
 
 @app.command("import", help=t("cmd.person.import"))

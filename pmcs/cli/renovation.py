@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from pmcs.cli.common import FormatOpt, LimitOpt, RevealOpt, check_format, done, session
+from pmcs.cli.common import FormatOpt, LimitOpt, RevealOpt, SHOW_FORMATS, ShowFormatOpt, check_format, done, session
 from pmcs.core.handover import label_of
 from pmcs.core.renovation import yuan
 from pmcs.i18n import label, t
@@ -159,7 +159,7 @@ def list_(active: bool = typer.Option(False, "--active", help=t("opt.renovation_
 
 
 @app.command("show", help=t("cmd.renovation.show"))
-def show(ref: str = RefArg, reveal: bool = RevealOpt, format: str = FormatOpt):
+def show(ref: str = RefArg, reveal: bool = RevealOpt, format: str = ShowFormatOpt):
     from pmcs.render.renovation import show as render
 
-    render(svc.show(session(), ref), check_format(format, ("table", "json")), reveal)
+    render(svc.show(session(), ref), check_format(format, SHOW_FORMATS), reveal)

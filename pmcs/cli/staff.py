@@ -20,7 +20,7 @@ PhoneOpt = typer.Option(None, "--phone", help=t("opt.phone"))
 @app.command("add", help=t("cmd.staff.add"))
 def add(name: str = typer.Option(..., "--name", help=t("opt.name")),
         team: str = typer.Option(..., "--team", help=t("opt.team")), role: Optional[str] = RoleOpt,
-        phone: Optional[str] = PhoneOpt, code: Optional[str] = typer.Option(None, "--code", help=t("field.code"))):
+        phone: Optional[str] = PhoneOpt, code: Optional[str] = typer.Option(None, "--code", help=t("opt.staff_code"))):
     row = svc.add_staff(session(), name=name, team=team, role=role, phone=phone, code=code)
     done("staff.added", ref=row["code"], name=row["name"])
 

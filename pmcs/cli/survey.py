@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from pmcs.cli.common import DryRunOpt, EncodingOpt, FileArg, FormatOpt, RevealOpt, check_format, done, session
+from pmcs.cli.common import DryRunOpt, EncodingOpt, FileArg, FormatOpt, RevealOpt, SHOW_FORMATS, ShowFormatOpt, check_format, done, session
 from pmcs.i18n import t
 
 app = typer.Typer(help=t("cmd.survey"), no_args_is_help=True)
@@ -45,11 +45,11 @@ def list_(format: str = FormatOpt):
 
 
 @app.command("show", help=t("cmd.survey.show"))
-def show(survey: str = SurveyArg, format: str = FormatOpt):
+def show(survey: str = SurveyArg, format: str = ShowFormatOpt):
     from pmcs.render.surveys import show_survey
     from pmcs.services.surveys import show_survey as get
 
-    show_survey(get(session(), survey), check_format(format, ("table", "json")))
+    show_survey(get(session(), survey), check_format(format, SHOW_FORMATS))
 
 
 @dimension_app.command("set", help=t("cmd.survey.dimension.set"))
@@ -186,11 +186,11 @@ def report(survey: str = SurveyArg,
            all_responses: bool = typer.Option(False, "--all-responses", help=t("opt.survey_all_responses")),
            html: Optional[str] = typer.Option(None, "--html", help=t("opt.survey_html")),
            svg: Optional[str] = typer.Option(None, "--svg", help=t("opt.survey_svg")),
-           format: str = FormatOpt):
+           format: str = ShowFormatOpt):
     from pmcs.render.survey_report import show
     from pmcs.services.survey_report import report as build
 
-    fmt = check_format(format, ("table", "json"))
+    fmt = check_format(format, SHOW_FORMATS)
     data = build(session(), survey, compare=compare, benchmark=benchmark, target=target, all_responses=all_responses)
     for path, kind in ((html, "html"), (svg, "svg")):
         if path:

@@ -6,7 +6,7 @@ from typing import Optional
 import typer
 
 from pmcs.cli.common import (DryRunOpt, EncodingOpt, FileArg, FormatOpt, LimitOpt, ModeOpt, OutputOpt, RevealOpt,
-                             SearchOpt, check_format, done, session)
+                             SearchOpt, SHOW_FORMATS, ShowFormatOpt, check_format, done, session)
 from pmcs.i18n import t
 from pmcs.services import units as svc
 
@@ -51,10 +51,10 @@ def list_(building: Optional[str] = BuildingOpt, status: Optional[str] = StatusO
 
 
 @app.command("show", help=t("cmd.unit.show"))
-def show(code: str = UnitArg, reveal: bool = RevealOpt, format: str = FormatOpt):
+def show(code: str = UnitArg, reveal: bool = RevealOpt, format: str = ShowFormatOpt):
     from pmcs.render.registry import show_unit
 
-    show_unit(svc.show_unit(session(), code), reveal=reveal, fmt=check_format(format, ("table", "json")))
+    show_unit(svc.show_unit(session(), code), reveal=reveal, fmt=check_format(format, SHOW_FORMATS))
 
 
 @app.command("import", help=t("cmd.unit.import"))

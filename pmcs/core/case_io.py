@@ -32,6 +32,8 @@ def _meta_fields(wf: Workflow) -> tuple[Field, ...]:
         Field("closed_at", aliases=("结案时间", "关闭时间"), max_len=30, check=_when_check),
         Field("reopen_count", kind="int", aliases=("重开次数",)),
         Field("repeat_of", aliases=("重复投诉", "前次编号"), max_len=20),
+        Field("hold_since", aliases=("暂停开始", "暂停时间"), max_len=30, check=_when_check),
+        Field("held_seconds", kind="int", aliases=("已暂停秒数", "累计暂停秒数")),
         Field("hold_reason", aliases=("暂停原因",), multiline=True),
         Field("cancel_reason", aliases=("取消原因",), multiline=True),
     )
@@ -131,12 +133,18 @@ def check_state(wf: Workflow, rec: dict) -> tuple[State | None, list[FieldError]
         problems.append(FieldError("closed_at", "error.import_closed_before"))
     if status == "on_hold" and not rec.get("hold_reason"):
         problems.append(FieldError("hold_reason", "error.required"))
+    if status != "on_hold" and rec.get("hold_since"):
+        problems.append(FieldError("hold_since", "error.import_hold_since_not_held", status=status))
+    if rec.get("hold_since") and rec.get("recorded_at") and rec["hold_since"] < rec["recorded_at"]:
+        problems.append(FieldError("hold_since", "error.import_hold_before"))
+    if not 0 <= (rec.get("held_seconds") or 0) <= 100 * 366 * 86400:
+        problems.append(FieldError("held_seconds", "error.bad_number", value=rec["held_seconds"]))
     if status == "cancelled" and not rec.get("cancel_reason"):
         problems.append(FieldError("cancel_reason", "error.required"))
     names = [st.code for st in wf.steps]
     finished = names if step == CLOSED else names[:names.index(step)]
     values = {k: rec[k] for k in step_fields(wf) if rec.get(k) not in (None, "")}
-    kept = {field for _, field, _, _ in wf.branches}
+    kept = {field for step, *_ in wf.branches for field in wf.branch_fields(step)}
     for name in values:
         owner = wf.owner_of(name)
         if name != "note" and owner not in finished and name not in kept:

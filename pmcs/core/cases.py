@@ -46,6 +46,24 @@ ATTITUDE = "staff_attitude"  # the category whose complaints name the staff memb
 NOT_STAFF = "-"  # `--about -`: about nobody on the staff (a contractor, a neighbour): counted against nobody
 
 
+STATES = ("open", "closed", "all")  # list and export filters: open includes on hold, closed includes cancelled
+
+
+def parse_state(kind: str, text: str, catalog: dict) -> str:
+    """A list/export ``--state`` by code, English or Chinese label: 处理中, 已结束, 全部, and the
+    words for closed the clerk sees elsewhere (已结案, the kind's own 已结单)."""
+    from pmcs.errors import UsageError
+
+    raw = (text or "").strip()
+    for code in STATES:
+        keys = (f"state.{code}",) + ((f"status.{code}", f"step.{kind}.{code}") if code != "all" else ())
+        names = {code} | {part for key in keys if key in catalog for part in catalog[key]}
+        if raw.lower() in {n.lower() for n in names}:
+            return code
+    raise UsageError("error.bad_choice", field="--state", value=raw,
+                     choices=", ".join(f"{c} ({catalog[f'state.{c}'][1]})" for c in STATES))
+
+
 def check_about(values: dict) -> None:
     """``about`` (被投诉员工) belongs to staff-attitude complaints only; elsewhere it would be
     stored and shown but never counted, a silent mistake."""
@@ -65,6 +83,12 @@ def check_promise(values: dict, recorded_on: str) -> None:
         raise FieldError("promise", "error.promise_before_recorded", value=promise, recorded=recorded_on)
 
 
+def flags_repeats(wf: Workflow) -> bool:
+    """Are this workflow's cases flagged as repeats (same unit, same category, within the window)?
+    Only a kind with categories can be: complaints."""
+    return "category" in wf.fields
+
+
 def names_about(wf: Workflow) -> bool:
     """Do this workflow's cases name the staff member they are about (complaints)?"""
     return "about" in wf.fields
@@ -79,16 +103,23 @@ def plan_advance(wf: Workflow, case: dict, given: dict) -> Plan:
     if stray:
         raise not_now(wf, case["number"], stray[0], current, case["values"])
     values = clean_fields(wf, given)
-    merged = case["values"] | values
+    merged = carried(wf, case) | values
     missing = [f for f in wf.required(current, merged) if merged.get(f) in (None, "")]
     if missing:
         raise NotAllowed("error.step_needs", ref=case["number"], step=current, at=step_name(wf, current),
                          fields=options(missing))
     for step, fname, value, target in wf.branches:
         if step == current and values.get(fname) == value:
-            return Plan(target, values, reopened=True, extra={"kept": fname})
+            return Plan(target, values, reopened=True, extra={"kept": wf.branch_fields(current)})
     nxt = wf.next_step(current)
     return Plan(nxt, values, status="closed" if nxt == CLOSED else "open")
+
+
+def carried(wf: Workflow, case: dict) -> dict:
+    """The values the current step builds on. A step that branched before (a revisit after an
+    unsatisfied one) is answered afresh: the earlier verdict and comment do not count."""
+    kept = wf.branch_fields(case["step"]) if case["step"] != CLOSED else ()
+    return {k: v for k, v in case["values"].items() if k not in kept}
 
 
 def options(fields) -> str:
@@ -175,6 +206,17 @@ def due_at(wf: Workflow, step_code: str, case: dict, start: datetime, *, sla_tab
 def restart_steps(wf: Workflow) -> set[str]:
     """The steps a reopening goes back to: the latest start of one of them restarts the case's clock."""
     return {target for *_, target in wf.branches} | ({wf.reopen_to} if wf.reopen_to else set())
+
+
+def place_moves(wf: Workflow, steps: list[dict], moves: list[dict]) -> None:
+    """Give each in-place move (a reassignment) the id of the step row it happened in: the row of
+    its step (from the actions table) running at that moment, so the timeline shows it there even
+    when a return at the same minute started the next row. ``step_id`` None: no such row (imported)."""
+    at_step = {action: step for step, action, target in wf.actions if step == target}
+    for move in moves:
+        rows = [r for r in steps if r["step"] == at_step.get(move["action"]) and r["started_at"] <= move["at"]
+                and (r["done_at"] is None or r["done_at"] >= move["at"])]
+        move["step_id"] = rows[-1]["id"] if rows else None
 
 
 def held_since(marks, since: str) -> int:

@@ -17,13 +17,15 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 
+from pmcs.core.workflow import STEP_ENDINGS
+
 # the complaint natures kept out of the complaint KPIs (DESIGN §1.1): counted apart
 EXCLUDED_NATURES = ("unreasonable", "invalid")
 NATURES = ("valid", "unreasonable", "invalid", "unclassified")
 VERDICTS = ("satisfied", "basically", "unsatisfied")
 # steps finished by "cancel" (the open step is closed with these fields) or handed back
 # (repair 退单) are not work done: they count neither on time nor late
-NOT_DONE_FIELDS = ('{"cancelled": true}', '{"returned": true}')
+NOT_DONE_FIELDS = tuple(f'{{"{marker}": true}}' for marker in STEP_ENDINGS.values())
 SATISFIED_SCORES = (4, 5)
 
 

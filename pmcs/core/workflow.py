@@ -69,6 +69,20 @@ class Workflow:
                 return st.code
         return None
 
+    def branch_fields(self, code: str) -> tuple[str, ...]:
+        """What a branching step recorded stays with the case when the branch sends it back (the
+        unsatisfied verdict and the owner's comment: why it was reopened), until that step is
+        finished again; () for a step that does not branch."""
+        if not any(step == code for step, *_ in self.branches):
+            return ()
+        st = self.step(code)
+        return tuple(f for f in st.requires + st.optional if f != "note")
+
+    def in_place_actions(self) -> tuple[str, ...]:
+        """Extra moves that keep the case at its step (repair reassign): they leave no step row of their
+        own, so the timeline shows them from their events."""
+        return tuple(dict.fromkeys(action for step, action, target in self.actions if step == target))
+
     def moves(self):
         """Every allowed (from step, action, to step), for docs and tests."""
         for i, st in enumerate(self.steps[1:], start=1):
@@ -96,6 +110,11 @@ STATUS_MOVES = {
     ("open", "reassign"): "open",
     ("open", "return"): "open",
 }
+
+# a move that ends the running step without its work being done records {marker: true} on the step
+# row, with the reason as its note: the timeline shows the step as ended by that move, and reports do
+# not count it as work done (core/report.NOT_DONE_FIELDS)
+STEP_ENDINGS = {"cancel": "cancelled", "return": "returned"}
 
 _T = lambda name, **kw: Field(name, multiline=True, max_len=2000, **kw)  # noqa: E731
 

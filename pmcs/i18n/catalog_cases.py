@@ -48,6 +48,10 @@ MESSAGES = {
     "status.on_hold": ("on hold", "暂停"),
     "status.closed": ("closed", "已结案"),
     "status.cancelled": ("cancelled", "已取消"),
+    # list and export filters (--state): open includes on hold, closed includes cancelled
+    "state.open": ("open", "处理中"),
+    "state.closed": ("closed", "已结束"),
+    "state.all": ("all", "全部"),
     # case fields
     "cfield.unit": ("unit", "房号"),
     "cfield.person": ("person", "住户"),
@@ -118,12 +122,14 @@ MESSAGES = {
     "cf.materials": ("materials", "材料"),
     "cf.fee": ("fee", "费用"),
     "cf.reason": ("reason", "原因"),
+    "cf.type": ("type", "类型"),
     "cf.praised": ("praised", "被表扬员工"),
     "cf.about": ("about", "被投诉员工"),
     "cf.cancelled": ("cancelled", "已取消"),
     "cf.returned": ("returned", "已退单"),
     "cf.note": ("note", "备注"),
     "cf.person": ("person", "住户"),
+    "cf.unit": ("unit", "房号"),
     # commands
     "cmd.complaint": ("Complaints (投诉) through their 8-step procedure.", "投诉：八步处理流程。"),
     "cmd.complaint.add": ("Record a complaint; you (--as) are its acceptor.", "记录投诉；当前操作人（--as）为受理人。"),
@@ -141,13 +147,17 @@ MESSAGES = {
     "cmd.case.list": ("List cases: overdue first, then by due time.", "列表：逾期在前，其余按到期时间排序。"),
     "cmd.repair.reassign": ("Reassign the order to another technician (转单).", "转单给其他维修人员。"),
     "cmd.repair.return": ("The technician returns the order (退单); it is dispatched again.", "退单；重新派单。"),
-    "arg.case_ref": ("Case number (TS-2026-0042) or the bare number (42).", "编号（如 TS-2026-0042）或序号（42）。"),
+    "arg.case_ref": ("Case number ({example}) or the bare number (42).", "编号（如 {example}）或序号（42）。"),
     "opt.case_person": ("Person: P-number or name.", "住户：P 编号或姓名。"),
-    "opt.step": ("Only cases at this step.", "只显示处于此步骤的记录。"),
-    "opt.state": ("open, closed or all.", "open（处理中）、closed（已结束）或 all（全部）。"),
+    "opt.step": ("Only cases at this step (code, English or Chinese name).", "只显示处于此步骤的记录（代码、英文或中文名称）。"),
+    "opt.state": ("open, closed or all (or 处理中, 已结束, 全部).", "open（处理中）、closed（已结束）或 all（全部）。"),
     "opt.open_closed": ("Open or closed cases.", "处理中或已结束的记录。"),
     "opt.overdue": ("Only overdue cases.", "只显示逾期的记录。"),
+    "opt.category_filter": ("Only complaints of this category: code, English or Chinese name (a disabled one "
+                            "too).", "只显示此类别的投诉：代码、英文或中文名称（已停用的类别也可以）。"),
     "opt.acceptor": ("Only cases accepted by this staff member.", "只显示此人受理的记录。"),
+    "opt.handler": ("Only cases this staff member is responsible for (a complaint's handler, a repair's "
+                    "technician).", "只显示此人负责的记录（投诉的处理负责人、报修的维修人员）。"),
     "opt.about": ("Only staff-attitude complaints about this staff member (- for those about nobody on "
                   "the staff).", "只显示针对此员工的服务态度投诉（- 表示针对非本处员工的）。"),
     "error.about_filter_kind": ("--about filters complaints only", "--about 只能用于筛选投诉"),
@@ -166,6 +176,9 @@ MESSAGES = {
     "case.reopen_done": ("{number} reopened at {step}, due {due}.", "{number} 已重新打开，步骤 {step}，期限 {due}。"),
     "case.reassigned": ("{number} reassigned to {handler}.", "{number} 已转单给 {handler}。"),
     "case.count": ("{count} cases", "共 {count} 条"),
+    "case.count_cut": ("{count} of {total} cases shown (--limit)", "共 {total} 条，显示前 {count} 条（--limit）"),
+    "case.count_cut_many": ("{count} of more than {total} cases shown (--limit)",
+                            "超过 {total} 条，显示前 {count} 条（--limit）"),
     "case.list_title.complaint": ("Complaints", "投诉"),
     "case.list_title.repair": ("Repairs", "报修"),
     "case.list_title.request": ("Requests", "咨询/建议/表扬"),
@@ -174,6 +187,7 @@ MESSAGES = {
     "case.reopened": ("reopened", "重新打开次数"),
     "case.cancel_reason": ("cancelled because", "取消原因"),
     "case.if": ("if", "若"),
+    "case.unit_or_person": ("--unit or --person", "--unit 或 --person"),
     "col.number": ("No.", "编号"),
     "col.step": ("step", "步骤"),
     "col.status": ("status", "状态"),
@@ -189,6 +203,7 @@ MESSAGES = {
     "col.case_type": ("type", "类型"),
     "col.started": ("started", "开始"),
     "col.done": ("done", "完成"),
+    "col.ended": ("ended", "结束"),
     "col.details": ("details", "内容"),
     "unit.d": ("d", "天"),
     "unit.h": ("h", "小时"),
@@ -225,11 +240,13 @@ MESSAGES = {
     "cmd.request.export": ("Export requests to CSV (UTF-8 with BOM; phones only with --include-pii).",
                            "导出咨询/建议/表扬为 CSV（带 BOM 的 UTF-8；加 --include-pii 才包含电话）。"),
     "cmd.case.import": ("Import historical cases from CSV, all or nothing. Columns (English or Chinese headers): "
-                        "number (optional), unit/person, recorded_at, acceptor, step, status, closed_at, and the "
+                        "number (optional), unit/person, recorded_at, acceptor, step, status, closed_at, "
+                        "hold_since and held_seconds (time on hold: deadlines still to come count it), and the "
                         "fields of the steps already finished (see docs/workflows.md).",
                         "从 CSV 导入历史记录，全部成功才写入。列（中英文表头均可）：编号（可选）、房号/住户、记录时间、"
-                        "受理人、步骤、状态、结案时间，以及已完成步骤的内容（见 docs/workflows.md）。"),
-    "opt.export_state": ("Which cases: open, closed or all.", "导出哪些：open（处理中）、closed（已结束）或 all（全部）。"),
+                        "受理人、步骤、状态、结案时间、暂停开始和已暂停秒数（暂停的时间不计入以后的期限），"
+                        "以及已完成步骤的内容（见 docs/workflows.md）。"),
+    "opt.export_state": ("Which cases: open, closed or all (or 处理中, 已结束, 全部).", "导出哪些：open（处理中）、closed（已结束）或 all（全部）。"),
     "opt.export_since": ("Only cases recorded on or after this date.", "只导出此日期及之后记录的。"),
     "what.case": ("case", "记录"),
     "enum.case_status.open": ("open", "处理中"),
@@ -245,6 +262,8 @@ MESSAGES = {
     "field.closed_at": ("closed_at", "结案时间"),
     "field.reopen_count": ("reopen_count", "重开次数"),
     "field.repeat_of": ("repeat_of", "重复投诉"),
+    "field.hold_since": ("hold_since", "暂停开始"),
+    "field.held_seconds": ("held_seconds", "已暂停秒数"),
     "field.hold_reason": ("hold_reason", "暂停原因"),
     "field.cancel_reason": ("cancel_reason", "取消原因"),
     "field.channel": ("channel", "渠道"),
@@ -290,6 +309,9 @@ MESSAGES = {
     "error.import_closed_at_needed": ("{field}: a {status} case needs the date it ended", "{field}：状态为 {status} 的记录需要结束时间"),
     "error.import_closed_at_open": ("{field}: a case that is {status} has no end date", "{field}：状态为 {status} 的记录不应有结束时间"),
     "error.import_closed_before": ("{field}: ends before it was recorded", "{field}：结束时间早于记录时间"),
+    "error.import_hold_since_not_held": ("{field}: only a case on hold has a hold start (this one is {status})",
+                                         "{field}：只有暂停中的记录才有暂停开始时间（此记录为 {status}）"),
+    "error.import_hold_before": ("{field}: the hold starts before the case was recorded", "{field}：暂停开始时间早于记录时间"),
     "error.import_future": ("{field}: {value} is in the future", "{field}：{value} 是将来的时间"),
     "error.import_field_later": ("{field}: belongs to step '{owner}', which a case at '{step}' has not finished",
                                  "{field}：属于步骤“{owner}”，当前步骤为“{step}”的记录尚未完成该步骤"),

@@ -12,6 +12,7 @@ MESSAGES = {
     "opt.lang": ("Language: en or zh (env PMCS_LANG, else LANG).", "界面语言：en 或 zh（环境变量 PMCS_LANG，否则取 LANG）。"),
     "opt.version": ("Show the version and exit.", "显示版本并退出。"),
     "opt.format": ("Output format: table, csv, json or jsonl.", "输出格式：table、csv、json 或 jsonl。"),
+    "opt.show_format": ("Output format: table or json.", "输出格式：table 或 json。"),
     "opt.reveal": ("Show phone and ID numbers unmasked.", "显示完整的电话和身份证号。"),
     "opt.include_pii": ("Include phones and ID numbers in the export.", "导出时包含电话和身份证号。"),
     "opt.encoding": ("File encoding (default: detect; export default utf-8 with BOM).", "文件编码（默认自动识别；导出默认带 BOM 的 UTF-8）。"),

@@ -137,6 +137,8 @@ MESSAGES = {
     "arg.staff": ("Staff member: S-number or name.", "员工：S 编号或姓名。"),
     "opt.team": ("customer_service, engineering, environment, security or admin.", "客服、工程、环境、秩序/护卫或行政。"),
     "opt.staff_role": ("clerk, supervisor, manager or staff.", "客服专员、客服主管、管理处主任或员工。"),
+    "opt.staff_code": ("Staff code (工号), e.g. S031; the next free S-number if left out.",
+                       "工号，如 S031；不填则用下一个空闲的 S 编号。"),
     "opt.all": ("Include deactivated staff.", "包括已停用的员工。"),
     "staff.added": ("Staff member {ref} ({name}) added.", "已新增员工 {ref}（{name}）。"),
     "staff.edited": ("Staff member {ref} changed.", "已修改员工 {ref}。"),

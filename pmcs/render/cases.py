@@ -43,7 +43,9 @@ def short_time(iso: str | None) -> str:
     return local_time(iso)[5:] if iso else ""
 
 
-def list_cases(rows: list[dict], kind: str, fmt: str, now_iso: str) -> None:
+def list_cases(rows: list[dict], kind: str, fmt: str, now_iso: str, total: int | None = None,
+               upto: int | None = None) -> None:
+    """``total``: how many matched, when --limit cut the list ('3 of 23 shown'), counted up to ``upto`` + 1."""
     if fmt != "table":
         data = [{"number": r["number"], "kind": r["kind"], "step": r["step"], "status": r["status"], "unit": r["unit"],
                  "person": r["person_name"], "category": r["category"], "severity": r["severity"],
@@ -67,7 +69,17 @@ def list_cases(rows: list[dict], kind: str, fmt: str, now_iso: str) -> None:
     headers = [t(f"col.{key}") for key in LIST_COLUMNS]
     headers[3] = t({"complaint": "col.category", "repair": "col.location", "request": "col.case_type"}[kind])
     grid(t(f"case.list_title.{kind}"), headers, body, red=red, give_way=(3, 1, 5, 4), wrap=False)  # about, step, handler, acceptor
-    sys.stdout.write(t("case.count", count=len(rows)) + "\n")
+    sys.stdout.write(count_line(len(rows), total, upto) + "\n")
+
+
+def count_line(count: int, total: int | None, upto: int | None = None) -> str:
+    """'4 cases', '3 of 23 cases shown', or past the bound of the count ``upto``:
+    '100 of more than 10000 cases shown'."""
+    if total is None or total <= count:
+        return t("case.count", count=count)
+    if upto is not None and total > upto:
+        return t("case.count_cut_many", count=count, total=upto)
+    return t("case.count_cut", count=count, total=total)
 
 
 def _about(kind: str, r: dict) -> str:
@@ -110,26 +122,58 @@ def show_case(case: dict, fmt: str, now_iso: str) -> None:
     # on a narrow terminal the details go below the table, one line per step, instead of a
     # column squeezed to a few characters
     wide = shutil.get_terminal_size((100, 24)).columns >= 110
-    keys = ("step", "started", "due", "done", "who", "late") + (("details",) if wide else ())
+    keys = ("step", "started", "due", "ended", "who", "late") + (("details",) if wide else ())
     rows, red, below = [], [], []
-    for st in case["steps"]:
-        end = st["done_at"] or now_iso
-        late = overdue_text(st["due_at"], end) if st["due_at"] else ""
-        details = "; ".join(f"{t('cf.' + k)}: {_value(k, x)}" for k, x in st["fields"].items()
-                            if k not in ("description", "remedy", "channel", "category", "note") and x not in (None, ""))
-        if st["note"]:
-            details = (details + "; " if details else "") + st["note"]
-        name = t(f"step.{kind}.{st['step']}")
-        rows.append([name, short_time(st["started_at"]), short_time(st["due_at"]), short_time(st["done_at"]),
-                     st["actor"] or "", late] + ([details] if wide else []))
+
+    def add(name, started, due, ended, who, late, details):
+        rows.append([name, short_time(started), short_time(due), short_time(ended), who or "", late]
+                    + ([details] if wide else []))
         red.append(bool(late))
         if details and not wide:
             below.append((name, details))
+
+    moves = list(case.get("moves") or ())
+    for st in case["steps"]:
+        end = st["done_at"] or now_iso
+        late = overdue_text(st["due_at"], end) if st["due_at"] else ""
+        name = t(f"step.{kind}.{st['step']}")
+        ending = _ending(st["fields"])
+        if ending:  # returned or cancelled: ended without the step's work, the reason is the note
+            name = f"{name} — {t('action.' + ending)}"
+            details = f"{t('cf.reason')}: {st['note']}" if st["note"] else ""
+        else:
+            details = "; ".join(f"{t('cf.' + k)}: {_value(k, x)}" for k, x in st["fields"].items()
+                                if k not in ("description", "remedy", "channel", "category", "note") and x not in (None, ""))
+            if st["note"]:
+                details = (details + "; " if details else "") + st["note"]
+        add(name, st["started_at"], st["due_at"], st["done_at"], st["actor"], late, details)
+        for move in moves:  # a reassignment: under the step it happened in
+            if move.get("step_id") == st["id"]:
+                _move_row(add, move)
+    for move in moves:
+        if move.get("step_id") is None:
+            _move_row(add, move)
     sys.stdout.write("\n")
     grid(t("case.timeline"), [t(f"col.{k}") for k in keys], rows, red=red, give_way=(6,) if wide else None)
     if below:
         sys.stdout.write("\n")
         key_values(t("col.details"), below)
+
+
+def _ending(fields: dict) -> str | None:
+    """The move that ended a step row without its work (cancel, return), from its marker field."""
+    from pmcs.core.workflow import STEP_ENDINGS  # not at the top: `remind` and `today` import this module
+
+    return next((action for action, marker in STEP_ENDINGS.items() if fields.get(marker) is True), None)
+
+
+def _move_row(add, move: dict) -> None:
+    """A move that leaves no step row (a repair reassigned): one line at its time, what changed."""
+    before, after = move["before"] or {}, move["after"] or {}
+    changed = [f"{t('cf.' + k)}: {before.get(k) or '-'} → {v}" for k, v in after.items()
+               if k not in ("note", "reason") and v not in (None, "")]
+    details = "; ".join(changed + [after[k] for k in ("reason", "note") if after.get(k)])
+    add("↳ " + t(f"action.{move['action']}"), move["at"], None, move["at"], move["actor"], "", details)
 
 
 def _value(name: str, value) -> str:

@@ -3,9 +3,10 @@ spreadsheet): one CSV per kind, all or nothing, one event per imported case.
 
 Columns: number (optional: kept when given, else numbered by the recording's
 year), unit, person, recorded_at, acceptor, step, status, due_at, closed_at,
-reopen_count, repeat_of, hold_reason, cancel_reason and every step field of
-the workflow. An export imports back into a fresh database (with the same
-registry) as the same cases: numbers, steps, statuses, values.
+reopen_count, repeat_of, hold_since, held_seconds, hold_reason, cancel_reason
+and every step field of the workflow. An export imports back into a fresh
+database (with the same registry) as the same cases: numbers, steps, statuses,
+values, and the time held, so the deadlines still to come are the same.
 """
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ from datetime import datetime, timedelta
 
 from pmcs.clock import local_zone
 from pmcs.core import case_io as rules
-from pmcs.core.cases import NOT_STAFF, check_about
+from pmcs.core.cases import NOT_STAFF, check_about, flags_repeats
 from pmcs.core.cases import due_at as compute_due
 from pmcs.core.fields import Schema, check_year, validate
-from pmcs.core.workflow import CLOSED, WORKFLOWS
+from pmcs.core.workflow import CLOSED, STEP_ENDINGS, WORKFLOWS
 from pmcs.errors import FieldError, PmcsError, UserError
 from pmcs.services.session import from_iso, to_iso
 from pmcs.store import cases as q
@@ -31,21 +32,21 @@ def export_rows(s, kind: str, *, include_pii: bool = False, state: str = "all", 
     from pmcs.core.fields import parse_date
     from pmcs.store.registry import person_ref
 
-    wf = WORKFLOWS[kind]
-    if state not in ("open", "closed", "all"):
-        from pmcs.errors import UsageError
+    from pmcs.services.cases import parse_state
 
-        raise UsageError("error.bad_choice", field="--state", value=state, choices="open, closed, all")
+    wf = WORKFLOWS[kind]
+    state = parse_state(kind, state)
     start = to_iso(datetime.combine(parse_date(since, "since"), datetime.min.time(), local_zone())) if since else None
     cols = rules.export_names(wf) + (["person_name", "person_phone"] if include_pii else [])
 
     def rows():
         for c in q.export_rows(s.db, kind, state=state, since=start):
             out = {k: c.get(k) for k in ("number", "unit", "acceptor", "step", "status", "reopen_count",
-                                         "hold_reason", "cancel_reason")}
+                                         "held_seconds", "hold_reason", "cancel_reason")}
             out |= {"person": person_ref(c["person_id"]) if c["person_id"] else None,
                     "recorded_at": _local(c["recorded_at"]), "due_at": _local(c["due_at"]),
-                    "closed_at": _local(c["closed_at"]), "repeat_of": c["repeat_number"]}
+                    "closed_at": _local(c["closed_at"]), "hold_since": _local(c["hold_since"]),
+                    "repeat_of": c["repeat_number"]}
             out |= {k: v for k, v in c["values"].items() if k in wf.fields}
             if include_pii:
                 out |= {"person_name": c["person_name"], "person_phone": c["person_phone"]}
@@ -194,7 +195,7 @@ class _Job:
                 problems.append(e)
                 return None
 
-        for name in ("recorded_at", "due_at", "closed_at"):
+        for name in ("recorded_at", "due_at", "closed_at", "hold_since"):
             if rec.get(name) is not None:
                 rec[name] = rec[name] if rec[name].tzinfo else rec[name].replace(tzinfo=tz)
                 if name != "due_at" and rec[name] > self.now:
@@ -243,8 +244,12 @@ class _Job:
         row = {"kind": self.wf.kind, "unit_id": rec["unit_id"], "person_id": rec["person_id"], "acceptor": rec["acceptor"],
                "step": state.step, "status": state.status, "values": state.values, "repeat_of": repeat_id,
                "recorded_at": to_iso(rec["recorded_at"]), "reopen_count": rec.get("reopen_count") or 0,
-               "held_seconds": 0, "hold_since": now if state.status == "on_hold" else None,
-               "hold_reason": rec.get("hold_reason") if state.status == "on_hold" else None,
+               # the time held so far and the start of a running hold: deadlines after a resume, and the
+               # reply's (counted from the recording plus the time held), come out as in the exporting office
+               "held_seconds": rec.get("held_seconds") or 0,
+               "hold_since": (to_iso(rec["hold_since"]) if rec.get("hold_since") else now)
+               if state.status == "on_hold" else None,
+               "hold_reason": rec.get("hold_reason"),  # the last hold's reason, kept after a resume too
                "closed_at": to_iso(rec["closed_at"]) if ended else None,
                "cancel_reason": rec.get("cancel_reason") if state.status == "cancelled" else None,
                "created_at": now, "updated_at": now}
@@ -272,7 +277,7 @@ class _Job:
             current = {"step": state.step, "started_at": at, "due_at": row.get("due_at")}
             if state.status == "cancelled":
                 current |= {"done_at": at, "actor": self.s.actor, "note": row["cancel_reason"],
-                            "fields": {"cancelled": True}}
+                            "fields": {STEP_ENDINGS["cancel"]: True}}
             steps.append(current)
         return steps
 
@@ -295,7 +300,7 @@ class _Job:
             row |= {"number": rules.number_text(self.wf, year, seqs[year]), "year": year, "seq": seqs[year]}
             self._write(row, state, rec)
         self.writer.flush()
-        if self.wf.kind == "complaint" and self.recompute_repeats:
+        if flags_repeats(self.wf) and self.recompute_repeats:
             self._flag_repeats()
         return [row["number"] for _, row in self.written]
 

@@ -10,11 +10,12 @@ from datetime import datetime, timedelta
 from pmcs.clock import local_zone
 from pmcs.core import cases as rules
 from pmcs.core.ids import parse_numbered
-from pmcs.core.workflow import CLOSED, WORKFLOWS
+from pmcs.core.workflow import CLOSED, STEP_ENDINGS, WORKFLOWS
 from pmcs.errors import NotFound, UserError
 from pmcs.services.session import from_iso, to_iso
 from pmcs.store import cases as q
 
+COUNT_UPTO = 10_000  # a list cut by --limit counts what matched up to this: "100 of more than 10000"
 MIRRORED = ("channel", "category", "severity", "nature", "urgency", "verdict", "type", "handler")
 
 
@@ -128,15 +129,18 @@ def _resolve_refs(s, wf, values: dict) -> dict:
     return values
 
 
-def category_code(s, text: str) -> str:
+def category_code(s, text: str, *, include_inactive: bool = False) -> str:
+    """A category by code, English or Chinese name. New complaints take active ones only; a filter
+    (``include_inactive``) takes a disabled one too: old complaints still carry it."""
     raw = text.strip()
-    for c in q.categories(s.db):
+    known = q.categories(s.db, include_inactive=include_inactive)
+    for c in known:
         if raw.lower() in (c["code"].lower(), c["en"].lower()) or raw == c["zh"]:
             return c["code"]
     from pmcs.errors import FieldError
 
     raise FieldError("category", "error.bad_choice", value=raw,
-                     choices=", ".join(f"{c['code']} ({c['zh']})" for c in q.categories(s.db)))
+                     choices=", ".join(f"{c['code']} ({c['zh']})" for c in known))
 
 
 def add_case(s, kind: str, *, unit=None, person=None, **fields) -> dict:
@@ -151,12 +155,12 @@ def add_case(s, kind: str, *, unit=None, person=None, **fields) -> dict:
         raise rules.not_now(wf, kind, stray[0], first.code, given)
     values = rules.clean_fields(wf, given)
     missing = [f for f in wf.required(first.code, values) if f not in values]
-    if not unit and not person:
-        missing.insert(0, "unit")
-    if missing:
+    if missing or (not unit and not person):  # who it is about: a unit, a person, or both
         from pmcs.i18n import t
 
-        raise UserError("error.case_needs", kind=kind, noun=t(f"kind.{kind}"), fields=rules.options(missing))
+        need = [t("case.unit_or_person")] if not unit and not person else []
+        need += [rules.options(missing)] if missing else []
+        raise UserError("error.case_needs", kind=kind, noun=t(f"kind.{kind}"), fields=", ".join(need))
     ctx = _context(s)
     with s.write():
         values = _resolve_refs(s, wf, values)
@@ -200,7 +204,7 @@ def _only_unit(s, person_row):
 
 
 def _repeat_of(s, kind, unit_row, values, now) -> dict | None:
-    if kind != "complaint" or not unit_row or not values.get("category"):
+    if not rules.flags_repeats(workflow(kind)) or not unit_row or not values.get("category"):
         return None
     from pmcs.services.settings import get_int
 
@@ -218,12 +222,12 @@ def advance(s, kind: str, ref: str, **fields) -> dict:
         values = _resolve_refs(s, wf, plan.values)
         now = s.now()
         finished = case["step"]
-        merged = case["values"] | values
+        merged = rules.carried(wf, case) | values
         rules.check_about(merged)
         rules.check_promise(values, from_iso(case["recorded_at"]).astimezone(local_zone()).date().isoformat())
-        if plan.reopened:
+        if plan.reopened:  # the verdict that reopened it, and the owner's comment, stay with the case
             merged = {k: v for k, v in merged.items() if k not in rules.fields_from(wf, plan.to_step)}
-            merged[plan.extra["kept"]] = values[plan.extra["kept"]]  # the verdict that reopened it
+            merged |= {k: values[k] for k in plan.extra["kept"] if k in values}
         step_row = q.open_step(s.db, case["id"])
         q.finish_step(s.db, step_row["id"], to_iso(now), s.actor, values.get("note"), values)
         changes = {"values": merged, "step": plan.to_step, "updated_at": to_iso(now)}
@@ -277,7 +281,7 @@ def _status_move(s, kind, ref, action, reason=None) -> dict:
             changes |= {"closed_at": now, "due_at": None, "cancel_reason": reason, "hold_since": None}
             step_row = q.open_step(s.db, case["id"])
             if step_row:
-                q.finish_step(s.db, step_row["id"], now, s.actor, reason, {"cancelled": True})
+                q.finish_step(s.db, step_row["id"], now, s.actor, reason, {STEP_ENDINGS["cancel"]: True})
         elif action == "reopen":
             target = wf.reopen_to
             values = {k: v for k, v in case["values"].items() if k not in rules.fields_from(wf, target)}
@@ -305,35 +309,58 @@ def show_case(s, kind: str, ref: str) -> dict:
     case = get_case(s, kind, ref)
     case["category_label"] = category_labels(s).get(case["category"])
     case["steps"] = q.steps_of(s.db, case["id"])
+    case["moves"] = q.case_moves(s.db, case["number"], workflow(kind).in_place_actions())  # reassignments
+    rules.place_moves(workflow(kind), case["steps"], case["moves"])
     if case["repeat_of"]:
         case["repeat_number"] = q.number_of(s.db, case["repeat_of"])
     return case
 
 
-def list_cases(s, kind: str, *, unit=None, category=None, acceptor=None, handler=None, about=None, since=None,
-               step=None, **filters) -> list[dict]:
-    """Cases by the filters given. Staff filters may name someone who has left; ``about``
-    (complaints only) takes a staff member or ``-`` for complaints about nobody on the staff."""
+def list_cases(s, kind: str, **filters) -> list[dict]:
+    """Cases by the filters given (see list_page)."""
+    return list_page(s, kind, **filters)[0]
+
+
+def list_page(s, kind: str, *, unit=None, category=None, acceptor=None, handler=None, about=None, since=None,
+              step=None, limit=100, **filters) -> tuple[list[dict], int]:
+    """Cases by the filters given, and how many match in all (counted only when ``limit`` cut the
+    list, and only up to COUNT_UPTO + 1: more is 'more than COUNT_UPTO'). Staff filters may name someone who has left; ``about`` (complaints only) takes a staff
+    member or ``-`` for complaints about nobody on the staff."""
     from pmcs.core.fields import parse_date
     from pmcs.services.staff import staff_filter
     from pmcs.services.units import get_unit
 
     wf = workflow(kind)
-    if step and step not in [st.code for st in wf.steps] + [CLOSED]:
-        from pmcs.errors import FieldError
-
-        raise FieldError("step", "error.bad_choice", value=step, choices=", ".join(st.code for st in wf.steps))
-    args = {"step": step, "unit_id": get_unit(s, unit)["id"] if unit else None,
-            "category": category_code(s, category) if category else None,
+    args = {"step": parse_step(kind, step) if step else None, "unit_id": get_unit(s, unit)["id"] if unit else None,
+            "category": category_code(s, category, include_inactive=True) if category else None,
             "acceptor": staff_filter(s, acceptor) if acceptor else None,
             "handler": staff_filter(s, handler) if handler else None,
             "about": _about_filter(s, wf, about) if about else None,
             "since": to_iso(datetime.combine(parse_date(since, "since"), datetime.min.time(), local_zone())) if since else None}
-    rows = q.list_cases(s.db, kind, now=s.now_iso(), **args, **filters)
+    rows = q.list_cases(s.db, kind, now=s.now_iso(), limit=limit, **args, **filters)
+    total = q.count_cases(s.db, kind, now=s.now_iso(), upto=COUNT_UPTO, **args, **filters) \
+        if limit and len(rows) >= limit else len(rows)
     labels = category_labels(s)
     for r in rows:
         r["category_label"] = labels.get(r["category"])
-    return rows
+    return rows, total
+
+
+def parse_step(kind: str, text: str) -> str:
+    """A step by its code, English or Chinese name (回访, 派单), closed included."""
+    from pmcs.core.case_io import parse_step as parse
+    from pmcs.i18n import catalog
+
+    labels, wf = catalog(), workflow(kind)
+    codes = [st.code for st in wf.steps] + [CLOSED]
+    return parse(wf, text, {c: labels.get(f"step.{kind}.{c}", (c, c)) for c in codes})
+
+
+def parse_state(kind: str, text: str) -> str:
+    """``--state`` of lists and exports: open, closed, all, by code, English or Chinese name."""
+    from pmcs.i18n import catalog
+
+    return rules.parse_state(kind, text, catalog())
 
 
 def _about_filter(s, wf, about: str) -> str:
@@ -382,7 +409,7 @@ def return_order(s, ref: str, reason: str) -> dict:
         target = _extra_move(wf, case, "return")
         now = s.now()
         step_row = q.open_step(s.db, case["id"])
-        q.finish_step(s.db, step_row["id"], to_iso(now), s.actor, reason, {"returned": True})
+        q.finish_step(s.db, step_row["id"], to_iso(now), s.actor, reason, {STEP_ENDINGS["return"]: True})
         values = {k: v for k, v in case["values"].items() if k not in rules.fields_from(wf, target)}
         due = _due(s, wf, target, case | {"values": values}, now, ctx)
         q.start_step(s.db, case["id"], target, to_iso(now), due)

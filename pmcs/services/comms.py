@@ -53,7 +53,7 @@ def add_comm(s, *, party_type, party_name, subject, summary=None, channel=None, 
         if not name:
             name = p["name"] if p else (u["code"] if u else None)
         if not name:
-            raise UserError("error.required", field="party_name")
+            raise UserError("error.comms_name_needed")
         row = {"party_type": ptype, "party_name": name, "unit_id": u["id"] if u else None,
                "person_id": p["id"] if p else None, "channel": clean_value(CHANNEL, channel),
                "subject": subj, "summary": clean_value(LONG, summary), "follow_up": follow,

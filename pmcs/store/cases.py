@@ -143,9 +143,34 @@ def recent_same(db: Database, kind: str, unit_id: int, category: str, since: str
     )
 
 
-def list_cases(db: Database, kind: str, *, now: str, state: str = "open", step=None, overdue=False, unit_id=None,
-               category=None, acceptor=None, handler=None, about=None, since=None, repeat=False,
-               limit=100) -> list[dict]:
+def list_cases(db: Database, kind: str, *, now: str, state: str = "open", overdue=False, limit=100,
+               **filters) -> list[dict]:
+    where, params = _case_filters(kind, now, state, overdue, **filters)
+    if overdue:  # no NULL due times: the open-cases index gives this order, and LIMIT stops early
+        return _select(db, where, params, "c.due_at, c.id", limit)
+    if state == "closed":
+        return _select(db, where, params, "c.closed_at DESC, c.id DESC", limit)
+    # overdue first (by due time), then the rest by due time: on-hold cases are not overdue,
+    # their clock stopped. The overdue part reads the open-cases index in due order; LIMIT stops both.
+    late = ["c.closed_at IS NULL", "c.status = 'open'", "c.due_at < ?"]
+    first = _select(db, where + late, params + [now], "c.due_at, c.id", limit)
+    if limit and len(first) >= limit:
+        return first
+    rest = where + ["NOT (c.closed_at IS NULL AND c.status = 'open' AND coalesce(c.due_at < ?, 0))"]
+    return first + _select(db, rest, params + [now], "c.due_at IS NULL, c.due_at, c.id", limit - len(first) if limit else 0)
+
+
+def count_cases(db: Database, kind: str, *, now: str, state: str = "open", overdue=False, upto: int = 10_000,
+                **filters) -> int:
+    """How many cases list_cases would give without a limit (the list says 'N of M shown'), counted
+    up to ``upto`` + 1 at most: a million closed cases must not cost a scan to say 'more than'."""
+    where, params = _case_filters(kind, now, state, overdue, **filters)
+    return db.scalar("SELECT count(*) FROM (SELECT 1 FROM cases c WHERE " + " AND ".join(where) + " LIMIT ?)",
+                     params + [upto + 1])
+
+
+def _case_filters(kind: str, now: str, state: str, overdue: bool, *, step=None, unit_id=None, category=None,
+                  acceptor=None, handler=None, about=None, since=None, repeat=False) -> tuple[list[str], list]:
     where, params = ["c.kind = ?"], [kind]
     if state == "open" or overdue:
         where.append("c.closed_at IS NULL")
@@ -165,18 +190,7 @@ def list_cases(db: Database, kind: str, *, now: str, state: str = "open", step=N
         params.append(since)
     if repeat:
         where.append("c.repeat_of IS NOT NULL")
-    if overdue:  # no NULL due times: the open-cases index gives this order, and LIMIT stops early
-        return _select(db, where, params, "c.due_at, c.id", limit)
-    if state == "closed":
-        return _select(db, where, params, "c.closed_at DESC, c.id DESC", limit)
-    # overdue first (by due time), then the rest by due time: on-hold cases are not overdue,
-    # their clock stopped. The overdue part reads the open-cases index in due order; LIMIT stops both.
-    late = ["c.closed_at IS NULL", "c.status = 'open'", "c.due_at < ?"]
-    first = _select(db, where + late, params + [now], "c.due_at, c.id", limit)
-    if limit and len(first) >= limit:
-        return first
-    rest = where + ["NOT (c.closed_at IS NULL AND c.status = 'open' AND coalesce(c.due_at < ?, 0))"]
-    return first + _select(db, rest, params + [now], "c.due_at IS NULL, c.due_at, c.id", limit - len(first) if limit else 0)
+    return where, params
 
 
 def _select(db: Database, where: list[str], params: list, order: str, limit: int) -> list[dict]:
@@ -378,3 +392,15 @@ def hold_marks(db: Database, number: str, since: str) -> list[tuple[str, str]]:
     return [(r[0], r[1]) for r in db.query(
         "SELECT at, action FROM events WHERE ref = ? AND entity = 'case' AND action IN ('hold', 'resume') "
         "AND at >= ? ORDER BY id", (number, since))]
+
+
+def case_moves(db: Database, number: str, actions) -> list[dict]:
+    """The case's events of these actions (at, actor, action, before, after), in order: moves that
+    leave no step row (a repair reassigned), for the timeline."""
+    if not actions:
+        return []
+    marks = ", ".join("?" * len(actions))
+    rows = db.query(f"SELECT at, actor, action, before, after FROM events WHERE ref = ? AND entity = 'case' "
+                    f"AND action IN ({marks}) ORDER BY id", (number, *actions))
+    return [{"at": r["at"], "actor": r["actor"], "action": r["action"], "before": json.loads(r["before"] or "{}"),
+             "after": json.loads(r["after"] or "{}")} for r in rows]
