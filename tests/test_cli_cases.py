@@ -111,6 +111,12 @@ def test_skipping_a_step_exits_4_naming_the_next_step_and_what_it_needs(office):
     assert office.dump() == before
 
 
+def test_a_move_refused_at_this_step_names_the_steps_by_their_labels_in_chinese(office):
+    number = office.ok("repair", "add", "--unit", "3-2-1502", "--description", "漏水").stdout.split()[0]
+    result = office("--lang", "zh", "repair", "return", number, "--reason", "x")
+    assert result.exit_code == 4 and "确认报修内容 (confirmed)" in result.stderr and "完成维修 (completed)" in result.stderr
+
+
 def test_refusals_in_chinese_name_the_step_by_its_label_and_keep_the_option_names(office):
     number = add_complaint(office)
     skipped = office("--lang", "zh", "complaint", "advance", number, "--cause", "管道老化")

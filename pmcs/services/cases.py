@@ -381,8 +381,8 @@ def _extra_move(wf, case: dict, action: str) -> str:
     for step, name, target in wf.actions:
         if step == case["step"] and name == action:
             return target
-    raise NotAllowed("error.action_not_now", ref=case["number"], action=action, step=case["step"],
-                     steps=", ".join(st for st, name, _ in wf.actions if name == action))
+    raise NotAllowed("error.action_not_now", ref=case["number"], action=action, step=rules.step_name(wf, case["step"]),
+                     steps=", ".join(rules.step_name(wf, st) for st, name, _ in wf.actions if name == action))
 
 
 def reassign(s, ref: str, handler: str, note=None) -> dict:
