@@ -183,3 +183,36 @@ def test_today_counts_and_first_items_equal_a_walk_of_every_due_item(tmp_path):
         assert data["due_today"] == today[:5], moment
         assert {i.kind for i in overdue} - {"complaint", "repair", "request"}, "other providers are in the mix"
         s.close()
+
+
+def _refs(result):
+    return sorted(i["ref"] for i in json.loads(result.stdout or "[]"))
+
+
+def test_within_0wd_is_exactly_what_today_shows_overdue_and_due_today(office, monkeypatch):
+    office.ok("comms", "add", "--party", "业委会", "--name", "陈主任", "--subject", "昨天的跟进", "--follow-up", "2026-11-20")
+    office.ok("comms", "add", "--party", "业委会", "--name", "陈主任", "--subject", "明天的跟进", "--follow-up", "2026-11-24")
+    monkeypatch.setenv("PMCS_NOW", "2026-11-23T17:00:00+08:00")
+    add_complaint(office)  # to be classified within 2 h: 19:00 today, after the working day
+    monkeypatch.setenv("PMCS_NOW", "2026-11-23T17:05:00+08:00")
+    result = office("remind", "--within", "0wd", "--format", "json")
+    assert result.exit_code == 10  # the follow-up of the 20th is overdue
+    assert _refs(result) == ["GT00001", "TS-2026-0001"]
+    today = office.ok("today").stdout
+    assert "TS-2026-0001" in today and "GT00001" in today and "GT00002" not in today
+    assert _refs(office("remind", "--within", "当天", "--format", "json")) == ["GT00001", "TS-2026-0001"]
+    assert _refs(office("remind", "--within", "1wd", "--format", "json")) == ["GT00001", "GT00002", "TS-2026-0001"]
+
+
+@pytest.mark.parametrize("now,days,expected", [
+    # Friday 09:00 + 1wd: everything due by the end of Monday, not Tuesday's
+    ("2026-11-27T09:00:00+08:00", ["2026-11-30", "2026-12-01"], ["GT00001"]),
+    # Friday before Qingming (Monday 2026-04-06 off): the holiday and Tuesday, not Wednesday
+    ("2026-04-03T09:00:00+08:00", ["2026-04-06", "2026-04-07", "2026-04-08"], ["GT00001", "GT00002"]),
+])
+def test_within_1wd_on_a_friday_takes_in_the_whole_next_working_day(office, monkeypatch, now, days, expected):
+    monkeypatch.setenv("PMCS_NOW", now)
+    for day in days:  # each follow-up is due at 18:00 on its day
+        office.ok("comms", "add", "--party", "developer", "--name", "开发商", "--subject", "外墙渗水", "--follow-up", day)
+    result = office("remind", "--within", "1wd", "--format", "json")
+    assert result.exit_code == 0 and _refs(result) == expected
