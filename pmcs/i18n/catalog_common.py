@@ -8,7 +8,7 @@ MESSAGES = {
         "pmcs —— 物业客户服务中心的前台工具：房屋、住户、投诉、报修、满意度调查、入伙、提醒。",
     ),
     "opt.db": ("Database file (env PMCS_DB).", "数据库文件（环境变量 PMCS_DB）。"),
-    "opt.as": ("Acting staff member, recorded on every change (env PMCS_USER).", "当前操作人，记录在每次修改中（环境变量 PMCS_USER）。"),
+    "opt.as": ("Acting staff member (code or name), recorded on every change; must be active staff (env PMCS_USER).", "当前操作人（员工编号或姓名），记录在每次修改中，须为在职员工（环境变量 PMCS_USER）。"),
     "opt.lang": ("Language: en or zh (env PMCS_LANG, else LANG).", "界面语言：en 或 zh（环境变量 PMCS_LANG，否则取 LANG）。"),
     "opt.version": ("Show the version and exit.", "显示版本并退出。"),
     "opt.format": ("Output format: table, csv, json or jsonl.", "输出格式：table、csv、json 或 jsonl。"),
