@@ -312,7 +312,7 @@ def _story(g: _Gen, kind: str) -> tuple[dict, dict]:
         location = item[0].format(n=rng.randint(2, 30))
         values = {"channel": channel, "description": item[1], "location": location}
         return values, {"item": item, "urgency": "emergency" if urgent else "normal", "handler": tech["code"],
-                        "technician": tech["name"]}
+                        "technician": tech["code"]}
     kind_of = g.pick((("inquiry", 60), ("suggestion", 25), ("praise", 15)))
     values = {"channel": channel, "type": kind_of}
     if kind_of == "praise":
