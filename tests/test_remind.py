@@ -102,6 +102,7 @@ def test_duty_done_moves_it_to_the_next_month(office, monkeypatch):
     monkeypatch.setenv("PMCS_NOW", "2026-12-01T09:00:00+08:00")
     assert office("remind", "--source", "duty").exit_code == 10
     assert "2026-12-30" in office.ok("duty", "done", "档案检查", "--note", "已检查").stdout  # label works too
+    monkeypatch.setenv("PMCS_NOW", "2026-12-30T09:00:00+08:00")  # December's falls due
     office.ok("duty", "done", "archive_check")
     listed = {d["name"]: d for d in json.loads(office.ok("duty", "list", "--format", "json").stdout)}
     assert listed["archive_check"]["next_due"] == "2027-01-30"
@@ -216,3 +217,32 @@ def test_within_1wd_on_a_friday_takes_in_the_whole_next_working_day(office, monk
         office.ok("comms", "add", "--party", "developer", "--name", "开发商", "--subject", "外墙渗水", "--follow-up", day)
     result = office("remind", "--within", "1wd", "--format", "json")
     assert result.exit_code == 0 and _refs(result) == expected
+
+
+def test_a_duty_not_due_yet_is_refused_unless_forced(office, monkeypatch):
+    """duty done run twice at 2027-01-29 10:00 marked February's check done a month early, silently."""
+    monkeypatch.setenv("PMCS_NOW", "2027-01-20T09:00:00+08:00")
+    office.ok("duty", "add", "archive_28", "--rrule", "FREQ=MONTHLY;BYMONTHDAY=28")
+    monkeypatch.setenv("PMCS_NOW", "2027-01-29T10:00:00+08:00")
+    assert "next due 2027-02-28" in office.ok("duty", "done", "archive_28").stdout  # January's, a day late
+    before = office.dump()
+    again = office("duty", "done", "archive_28")
+    assert again.exit_code == 4 and again.stdout == ""
+    assert again.stderr.splitlines() == [
+        "error: archive_28: the next occurrence is not due until 2027-02-28 "
+        "(the one due 2027-01-28 was recorded done at 2027-01-29 10:00)",
+        "hint: if it really was done early, record it with --force"]
+    assert office.dump() == before
+    zh = office("--lang", "zh", "duty", "done", "archive_28")
+    assert zh.exit_code == 4 and "下一期要到 2027-02-28 才到期" in zh.stderr and "--force" in zh.stderr
+    assert "next due 2027-03-28" in office.ok("duty", "done", "archive_28", "--force", "--note", "提前检查").stdout
+    assert office.rows("SELECT due_date, note FROM duty_log") == [("2027-01-28", None), ("2027-02-28", "提前检查")]
+    monkeypatch.setenv("PMCS_NOW", "2027-03-28T09:00:00+08:00")  # due today: no --force needed
+    assert "next due 2027-04-28" in office.ok("duty", "done", "archive_28").stdout
+
+
+def test_a_duty_never_done_and_not_due_yet_says_so(office, monkeypatch):
+    office.ok("duty", "add", "fire_drill", "--rrule", "FREQ=MONTHLY;BYDAY=1MO")  # first: Monday 2026-12-07
+    refused = office("duty", "done", "fire_drill")
+    assert refused.exit_code == 4
+    assert refused.stderr.splitlines()[0] == "error: fire_drill: the next occurrence is not due until 2026-12-07"
