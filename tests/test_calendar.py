@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from pmcs.core.calendar import WorkCalendar, parse_day_type
-from pmcs.core.durations import Duration, add, parse_duration, same_day_end
+from pmcs.core.durations import Duration, add, parse_duration, same_day_end, window_end
 from pmcs.core.sla import DEFAULT_SLA, SLA_KEYS, check_key, check_variant, lookup, variants
 from pmcs.errors import FieldError, UserError
 from pmcs.i18n import catalog, register
@@ -139,6 +139,21 @@ def test_end_of_the_working_day(start, end):
     cal = WorkCalendar()
     assert same_day_end(start, cal, SH).astimezone(SH) == end
     assert add(start, parse_duration("eod"), cal, SH).astimezone(SH) == end
+
+
+@pytest.mark.parametrize("start,within,last", [
+    (sh(2026, 11, 23, 17, 5), "0wd", sh(2026, 11, 23, 23, 59, 59)),   # after work: still the whole evening
+    (sh(2026, 11, 23, 17, 5), "eod", sh(2026, 11, 23, 23, 59, 59)),   # eod/当天 read the same
+    (sh(2026, 11, 28, 10, 0), "0wd", sh(2026, 11, 28, 23, 59, 59)),   # a Saturday: today is today
+    (sh(2026, 11, 27, 9, 0), "1wd", sh(2026, 11, 30, 23, 59, 59)),    # Friday + 1wd: all of Monday
+    (sh(2026, 4, 3, 9, 0), "1wd", sh(2026, 4, 7, 23, 59, 59)),        # Friday before Qingming (Mon 04-06 off)
+    (sh(2026, 11, 23, 17, 5), "2wd", sh(2026, 11, 25, 23, 59, 59)),
+    (sh(2026, 11, 23, 17, 5), "4h", sh(2026, 11, 23, 21, 5)),         # calendar time as before
+    (sh(2026, 11, 23, 17, 5), "2d", sh(2026, 11, 25, 17, 5)),
+])
+def test_a_reminder_window_runs_to_the_end_of_the_nth_working_day(start, within, last):
+    end = window_end(start, parse_duration(within), WorkCalendar(), SH)
+    assert end.tzinfo == timezone.utc and end.astimezone(SH) == last
 
 
 def test_naive_starts_are_refused():

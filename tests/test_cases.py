@@ -148,7 +148,7 @@ def test_complaint_through_all_eight_steps_with_exact_times(office):
             assert case["due_at"] == expected_due[case["step"]], case["step"]
     steps = svc.show_case(office, "complaint", "1")["steps"]
     assert [s["step"] for s in steps] == [st.code for st in wf.steps]
-    assert all(s["done_at"] and s["actor"] == "王芳" for s in steps)
+    assert all(s["done_at"] and s["actor"] == "S001" for s in steps)  # 王芳, recorded by code
     assert steps[2]["started_at"] == "2026-11-23T02:00:00Z" and steps[2]["done_at"] == "2026-11-23T02:30:00Z"
 
 
@@ -214,6 +214,13 @@ def test_acceptor_must_be_staff(office):
     office.actor_given, office._actor = "路人甲", None
     with pytest.raises(UserError) as e:
         new_case(office, "complaint")
+    assert e.value.key == "error.actor_unknown"  # nobody off the staff acts, once there is staff
+
+
+def test_acceptor_must_be_staff_even_before_the_office_has_staff(session):
+    units.add_unit(session, code="3-2-1502")  # setting up: recorded under the name given
+    with pytest.raises(UserError) as e:
+        new_case(session, "complaint")
     assert e.value.key == "error.acceptor_unknown"
 
 

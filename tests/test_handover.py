@@ -364,7 +364,7 @@ def test_history_of_the_unit_shows_the_handover_with_who(office):
     out = office.ok("history", "3-2-1502", "--format", "json").stdout
     events = json.loads(out)
     tick = next(e for e in events if e["action"] == "tick")
-    assert tick["actor"] == "王芳" and tick["after"] == {"item": "meter_water", "state": "done", "value": "12.5",
+    assert tick["actor"] == "S001" and tick["after"] == {"item": "meter_water", "state": "done", "value": "12.5",
                                                           "note": None}
 
 

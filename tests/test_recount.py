@@ -281,3 +281,18 @@ def test_a_message_names_ten_refs_then_counts_the_rest():
     refs = [f"TS-2026-{i:04d}" for i in range(1, 13)]
     assert moved_text(refs[:2]) == "TS-2026-0001, TS-2026-0002"
     assert moved_text(refs) == ", ".join(refs[:10]) + " … (+2)"
+
+
+def test_the_catch_up_after_an_upgrade_is_pmcs_own_upkeep_even_under_cron(office, monkeypatch):
+    """cron's remind names nobody (--as): the catch-up it triggers is recorded under "pmcs"."""
+    import pmcs.core.calendar as cal
+
+    real = cal.package_years()
+    monkeypatch.setattr(cal, "package_years", lambda: (real[0], 2025))
+    office.ok("config", "sla", "set", "complaint.classified", "3wd")
+    at(monkeypatch, "2025-12-31T10:00:00")
+    number = add_complaint(office)
+    monkeypatch.setattr(cal, "package_years", lambda: real)
+    result = office("remind", actor=None)
+    assert result.exit_code in (0, 10) and "counted again: 1" in result.stderr
+    assert office.rows("SELECT actor FROM events WHERE ref = ? AND action = 'recount'", (number,)) == [("pmcs",)]

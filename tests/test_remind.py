@@ -123,6 +123,7 @@ def test_duty_done_moves_it_to_the_next_month(office, monkeypatch):
     monkeypatch.setenv("PMCS_NOW", "2026-12-01T09:00:00+08:00")
     assert office("remind", "--source", "duty").exit_code == 10
     assert "2026-12-30" in office.ok("duty", "done", "档案检查", "--note", "已检查").stdout  # label works too
+    monkeypatch.setenv("PMCS_NOW", "2026-12-30T09:00:00+08:00")  # December's falls due
     office.ok("duty", "done", "archive_check")
     listed = {d["name"]: d for d in json.loads(office.ok("duty", "list", "--format", "json").stdout)}
     assert listed["archive_check"]["next_due"] == "2027-01-30"
@@ -206,3 +207,65 @@ def test_today_counts_and_first_items_equal_a_walk_of_every_due_item(tmp_path):
         assert data["due_today"] == today[:5], moment
         assert {i.kind for i in overdue} - {"complaint", "repair", "request"}, "other providers are in the mix"
         s.close()
+
+
+def _refs(result):
+    return sorted(i["ref"] for i in json.loads(result.stdout or "[]"))
+
+
+def test_within_0wd_is_exactly_what_today_shows_overdue_and_due_today(office, monkeypatch):
+    office.ok("comms", "add", "--party", "业委会", "--name", "陈主任", "--subject", "昨天的跟进", "--follow-up", "2026-11-20")
+    office.ok("comms", "add", "--party", "业委会", "--name", "陈主任", "--subject", "明天的跟进", "--follow-up", "2026-11-24")
+    monkeypatch.setenv("PMCS_NOW", "2026-11-23T17:00:00+08:00")
+    add_complaint(office)  # to be classified within 2 h: 19:00 today, after the working day
+    monkeypatch.setenv("PMCS_NOW", "2026-11-23T17:05:00+08:00")
+    result = office("remind", "--within", "0wd", "--format", "json")
+    assert result.exit_code == 10  # the follow-up of the 20th is overdue
+    assert _refs(result) == ["GT00001", "TS-2026-0001"]
+    today = office.ok("today").stdout
+    assert "TS-2026-0001" in today and "GT00001" in today and "GT00002" not in today
+    assert _refs(office("remind", "--within", "当天", "--format", "json")) == ["GT00001", "TS-2026-0001"]
+    assert _refs(office("remind", "--within", "1wd", "--format", "json")) == ["GT00001", "GT00002", "TS-2026-0001"]
+
+
+@pytest.mark.parametrize("now,days,expected", [
+    # Friday 09:00 + 1wd: everything due by the end of Monday, not Tuesday's
+    ("2026-11-27T09:00:00+08:00", ["2026-11-30", "2026-12-01"], ["GT00001"]),
+    # Friday before Qingming (Monday 2026-04-06 off): the holiday and Tuesday, not Wednesday
+    ("2026-04-03T09:00:00+08:00", ["2026-04-06", "2026-04-07", "2026-04-08"], ["GT00001", "GT00002"]),
+])
+def test_within_1wd_on_a_friday_takes_in_the_whole_next_working_day(office, monkeypatch, now, days, expected):
+    monkeypatch.setenv("PMCS_NOW", now)
+    for day in days:  # each follow-up is due at 18:00 on its day
+        office.ok("comms", "add", "--party", "developer", "--name", "开发商", "--subject", "外墙渗水", "--follow-up", day)
+    result = office("remind", "--within", "1wd", "--format", "json")
+    assert result.exit_code == 0 and _refs(result) == expected
+
+
+def test_a_duty_not_due_yet_is_refused_unless_forced(office, monkeypatch):
+    """duty done run twice at 2027-01-29 10:00 marked February's check done a month early, silently."""
+    monkeypatch.setenv("PMCS_NOW", "2027-01-20T09:00:00+08:00")
+    office.ok("duty", "add", "archive_28", "--rrule", "FREQ=MONTHLY;BYMONTHDAY=28")
+    monkeypatch.setenv("PMCS_NOW", "2027-01-29T10:00:00+08:00")
+    assert "next due 2027-02-28" in office.ok("duty", "done", "archive_28").stdout  # January's, a day late
+    before = office.dump()
+    again = office("duty", "done", "archive_28")
+    assert again.exit_code == 4 and again.stdout == ""
+    assert again.stderr.splitlines() == [
+        "error: archive_28: the next occurrence is not due until 2027-02-28 "
+        "(the one due 2027-01-28 was recorded done at 2027-01-29 10:00)",
+        "hint: if it really was done early, record it with --force"]
+    assert office.dump() == before
+    zh = office("--lang", "zh", "duty", "done", "archive_28")
+    assert zh.exit_code == 4 and "下一期要到 2027-02-28 才到期" in zh.stderr and "--force" in zh.stderr
+    assert "next due 2027-03-28" in office.ok("duty", "done", "archive_28", "--force", "--note", "提前检查").stdout
+    assert office.rows("SELECT due_date, note FROM duty_log") == [("2027-01-28", None), ("2027-02-28", "提前检查")]
+    monkeypatch.setenv("PMCS_NOW", "2027-03-28T09:00:00+08:00")  # due today: no --force needed
+    assert "next due 2027-04-28" in office.ok("duty", "done", "archive_28").stdout
+
+
+def test_a_duty_never_done_and_not_due_yet_says_so(office, monkeypatch):
+    office.ok("duty", "add", "fire_drill", "--rrule", "FREQ=MONTHLY;BYDAY=1MO")  # first: Monday 2026-12-07
+    refused = office("duty", "done", "fire_drill")
+    assert refused.exit_code == 4
+    assert refused.stderr.splitlines()[0] == "error: fire_drill: the next occurrence is not due until 2026-12-07"

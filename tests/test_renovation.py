@@ -163,9 +163,9 @@ def test_every_money_figure_is_in_the_history_with_who_entered_it(office):
     money = [(e["actor"], e["action"], {k: v for k, v in e["after"].items() if k.endswith("_yuan")})
              for e in events if e["after"] and any(k.endswith("_yuan") for k in e["after"])]
     assert money == [
-        ("王芳", "fee", {"amount_yuan": "3000.00", "total_yuan": "3000.00"}),
-        ("王芳", "inspect", {"deduction_yuan": "200.00", "deductions_total_yuan": "200.00"}),
-        ("王芳", "refund", {"deposit_yuan": "3000.00", "deductions_yuan": "200.00", "refund_yuan": "2800.00"}),
+        ("S001", "fee", {"amount_yuan": "3000.00", "total_yuan": "3000.00"}),
+        ("S001", "inspect", {"deduction_yuan": "200.00", "deductions_total_yuan": "200.00"}),
+        ("S001", "refund", {"deposit_yuan": "3000.00", "deductions_yuan": "200.00", "refund_yuan": "2800.00"}),
     ]
     table = office.ok("--lang", "zh", "history", "RN-2026-0001").stdout
     assert "退保证金" in table and "2800.00" in table

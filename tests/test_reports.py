@@ -52,7 +52,7 @@ def demo_template(tmp_path_factory):
         fees = folder / "fees.csv"
         fees.write_text("房号,期间,应收,实收\n" + "".join(f"{u},2026-11,{100 + i}.50,{(100 + i) if i % 2 else 0}\n"
                                                       for i, u in enumerate(us)), encoding="utf-8")
-        runner.ok("fees", "import", str(fees))
+        runner.ok("fees", "import", str(fees), actor=clerk)  # every change under an active staff member
     finally:
         mp.undo()
     return runner.db_path
@@ -290,7 +290,7 @@ def test_a_case_imported_closed_counts_its_verdict_but_not_its_untimed_steps(pmc
         "handler,solution,promise,reply,reply_channel,verdict,lesson\n"
         f"{units(pmcs)[0]},2026-11-02 10:00,{clerk},closed,closed,2026-11-09 10:00,phone,engineering,漏水,修,valid,"
         f"general,老化,{clerk},换管,2026-11-05,已答复,phone,unsatisfied,巡检\n", encoding="utf-8")
-    pmcs.ok("complaint", "import", str(path))
+    pmcs.ok("complaint", "import", str(path), actor=clerk)
     after = report_json(pmcs, "monthly", "--month", "2026-11")["complaints"]
     verdict = lambda c: {r["code"]: r["current"] for r in c["verdicts"]}.get("unsatisfied", 0)  # noqa: E731
     assert verdict(after) == verdict(before) + 1
@@ -323,7 +323,7 @@ def test_a_repair_imported_closed_counts_as_completed_without_a_duration(pmcs, d
     path.write_text("unit,recorded_at,acceptor,step,status,closed_at,description,urgency,paid,handler,work_done,verdict\n"
                     f"{units(pmcs)[0]},2026-11-02 10:00,{clerk},closed,closed,2026-11-12 10:00,漏水,normal,free,"
                     f"{clerk},换阀门,satisfied\n", encoding="utf-8")
-    pmcs.ok("repair", "import", str(path))
+    pmcs.ok("repair", "import", str(path), actor=clerk)
     after = report_json(pmcs, "monthly", "--month", "2026-11")["repairs"]
     assert after["completed"]["current"] == before["completed"]["current"] + 1
     assert after["completion"] == before["completion"] and after["completion_on_time"] == before["completion_on_time"]

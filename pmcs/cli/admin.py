@@ -29,7 +29,9 @@ def demo(seed: int = typer.Option(2026, "--seed", help=t("opt.seed")),
 def history(ref: str = typer.Argument(..., help=t("arg.ref")), reveal: bool = RevealOpt, format: str = FormatOpt):
     from pmcs.render.history import show_history
 
-    show_history(svc.history(session(), ref), ref, check_format(format), reveal=reveal)
+    fmt = check_format(format)
+    rows = svc.history(session(), ref)
+    show_history(rows, ref, fmt, reveal=reveal, labels=svc.history_labels(session(), rows) if fmt == "table" else None)
 
 
 @db_app.command("backup", help=t("cmd.db.backup"))

@@ -43,8 +43,9 @@ def edit(name: str = NameArg, rrule: Optional[str] = typer.Option(None, "--rrule
 
 
 @app.command("done", help=t("cmd.duty.done"))
-def done_(name: str = NameArg, note: Optional[str] = typer.Option(None, "--note", help=t("cfield.note"))):
-    row = svc.done_duty(session(), name, note)
+def done_(name: str = NameArg, note: Optional[str] = typer.Option(None, "--note", help=t("cfield.note")),
+          force: bool = typer.Option(False, "--force", help=t("opt.duty_force"))):
+    row = svc.done_duty(session(), name, note, force=force)
     if row["next_due"] is None:
         done("duty.done_last", name=svc.duty_label(row["name"]), done_for=row["done_for"])
     else:

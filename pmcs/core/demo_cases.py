@@ -100,7 +100,7 @@ class _Case:
 
     def __init__(self, g: _Gen, kind: str, t0: datetime, acceptor: dict, unit: dict, person, values: dict, story):
         self.g, self.kind, self.wf, self.story = g, kind, WORKFLOWS[kind], story
-        self.actor, self.values, self.held = acceptor["name"], dict(values), 0
+        self.actor, self.values, self.held = acceptor["code"], dict(values), 0
         self.row = {"kind": kind, "unit_id": unit["id"], "person_id": person, "acceptor": acceptor["code"],
                     "status": "open", "recorded_at": iso(t0), "reopen_count": 0, "hold_since": None,
                     "hold_reason": None, "closed_at": None, "cancel_reason": None, "repeat_of": None,
@@ -312,7 +312,7 @@ def _story(g: _Gen, kind: str) -> tuple[dict, dict]:
         location = item[0].format(n=rng.randint(2, 30))
         values = {"channel": channel, "description": item[1], "location": location}
         return values, {"item": item, "urgency": "emergency" if urgent else "normal", "handler": tech["code"],
-                        "technician": tech["name"]}
+                        "technician": tech["code"]}
     kind_of = g.pick((("inquiry", 60), ("suggestion", 25), ("praise", 15)))
     values = {"channel": channel, "type": kind_of}
     if kind_of == "praise":

@@ -9,6 +9,9 @@ and the office's time zone, never from the wall clock.
   that is a working day and it is not yet 18:00, else 18:00 on the next working day.
 
 Chinese units are accepted too: ``30分钟``, ``4小时``, ``2天``, ``3个工作日``, ``当天``.
+
+A reminder window (``pmcs remind --within``) reads working days the way a clerk does:
+see :func:`window_end`.
 """
 from __future__ import annotations
 
@@ -86,6 +89,25 @@ def add(start: datetime, d: Duration, cal, tz: tzinfo) -> datetime:
     local = start.astimezone(tz)
     day = cal.add_workdays(local.date(), d.amount)
     return _local(day, local.time().replace(tzinfo=None), tz)
+
+
+def window_end(start: datetime, d: Duration, cal, tz: tzinfo) -> datetime:
+    """The last moment of a reminder window opened at ``start``, as an aware UTC datetime.
+
+    ``Nwd`` (and ``eod``/``0wd``/当天 for N = 0) runs to the END of the N-th working day after
+    the start's local date, midnight local: ``0wd`` is "to the end of today", whatever today
+    is, so it holds exactly what `pmcs today` shows as due today; Friday + ``1wd`` takes in
+    everything due on Monday (or on the first working day after a holiday). Calendar time
+    (``m``, ``h``, ``d``) is counted as in :func:`add`. Storage holds whole seconds and the
+    reminder providers include their bound, so the day's end is its last second.
+    """
+    _check_aware(start)
+    if d.is_calendar_time:
+        return add(start, d, cal, tz)
+    day = start.astimezone(tz).date()
+    if d.unit == "wd":
+        day = cal.add_workdays(day, d.amount)
+    return _local(day + timedelta(days=1), time(), tz) - timedelta(seconds=1)
 
 
 def same_day_end(start: datetime, cal, tz: tzinfo, end: time = WORKDAY_END) -> datetime:

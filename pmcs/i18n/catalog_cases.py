@@ -221,6 +221,8 @@ MESSAGES = {
     "error.step_needs": ("{ref}: step '{at}' needs {fields}", "{ref}：步骤“{at}”需要 {fields}"),
     "error.case_needs": ("a new {noun} needs {fields}", "新的{noun}记录需要 {fields}"),
     "error.acceptor_unknown": ("'{actor}' is not an active staff member; the acceptor must be one", "“{actor}”不是在职员工；受理人必须是员工"),
+    "error.actor_unknown": ("'{actor}' is not an active staff member; every change is recorded under one", "“{actor}”不是在职员工；每次修改都须记录在一名员工名下"),
+    "error.actor_missing": ("who is making this change? Every change is recorded under an active staff member", "请说明操作人：每次修改都须记录在一名在职员工名下"),
     "hint.acceptor": ("say who you are with --as STAFF (or PMCS_USER); see pmcs staff list", "请用 --as 员工（或 PMCS_USER）说明操作人；见 pmcs staff list"),
     "error.reason_required": ("{action} needs --reason", "{action} 需要 --reason 说明原因"),
     "error.action_not_now": ("{ref} is at step '{step}'; {action} is only possible at: {steps}", "{ref} 当前步骤为“{step}”；{action} 只能在以下步骤进行：{steps}"),

@@ -67,7 +67,10 @@ def catch_up(s, overrides: dict[date, bool], new) -> None:
     span = package_years()
     if span is None or package_last_year(s.db) == span[1] or s.db.writing:
         return  # the usual case: one read, nothing to do
-    with s.write():
+    from pmcs.services.session import SYSTEM_ACTOR
+
+    # pmcs's own upkeep, like a migration: recorded under "pmcs", so that cron's remind (no --as) can do it
+    with s.acting_as(SYSTEM_ACTOR), s.write():
         stored = package_last_year(s.db)  # another process may have done it meanwhile
         moved = None
         if stored is not None and stored < span[1]:

@@ -8,6 +8,7 @@ from pmcs.store import demo as dq
 from pmcs.store import registry as q
 
 
+DEMO_ACTOR = "demo"
 DEMO_EXTENSIONS = [  # later capabilities add their own demo records, in this order
     "pmcs.services.demo_office:add_demo_office",
     "pmcs.services.demo_handover:add_demo_handovers",
@@ -30,7 +31,8 @@ def build_demo(s, *, seed: int = 2026, force: bool = False) -> dict:
 
     _refuse_if_not_empty(s, force)
     data = make_estate(seed, s.today())
-    with s.write():
+    # generated records, not anyone's work: under "demo" (its simulated staff act under their codes)
+    with s.acting_as(DEMO_ACTOR), s.write():
         _refuse_if_not_empty(s, force)  # again, under the write lock
         db, now = s.db, s.now_iso()
         if not force or q.meta_get(db, "estate") is None:

@@ -92,10 +92,15 @@ def edit_duty(s, name: str, *, rrule=None, owner=None, active=None) -> dict:
         return duty | changes
 
 
-def done_duty(s, name: str, note=None) -> dict:
+def done_duty(s, name: str, note=None, *, force: bool = False) -> dict:
+    """Record the current occurrence done; the next one becomes due. An occurrence not due
+    yet (after today) is refused unless ``force``: run twice, `duty done` would otherwise mark
+    next month's check done a month early without a word."""
     with s.write():
         duty = get_duty(s, name)
         due = date.fromisoformat(duty["next_due"])
+        if due > s.today() and not force:
+            _refuse_early(s, duty)
         nxt = occurrence_after(duty["rrule"], due, date.fromisoformat(duty["anchor"]))
         s.db.insert("duty_log", {"duty_id": duty["id"], "due_date": duty["next_due"], "done_at": s.now_iso(),
                                  "actor": s.actor, "note": note})
@@ -106,6 +111,19 @@ def done_duty(s, name: str, note=None) -> dict:
         s.db.update("duties", duty["id"], changes | {"updated_at": s.now_iso()})
         s.record("duty", duty["name"], "done", {k: duty[k] for k in changes}, changes | {"note": note})
         return duty | {"done_for": duty["next_due"], "next_due": nxt.isoformat() if nxt else None}
+
+
+def _refuse_early(s, duty: dict) -> None:
+    from pmcs.errors import NotAllowed
+    from pmcs.services.session import from_iso
+
+    last = (q.duty_log(s.db, duty["id"], 1) or [None])[0]
+    params = {"name": duty_label(duty["name"]), "due": duty["next_due"]}
+    if last is None:
+        raise NotAllowed("error.duty_not_due", hint="hint.duty_early", **params)
+    done_at = from_iso(last["done_at"]).astimezone(local_zone()).strftime("%Y-%m-%d %H:%M")
+    raise NotAllowed("error.duty_not_due_done", hint="hint.duty_early", last_due=last["due_date"], done_at=done_at,
+                     **params)
 
 
 def list_duties(s, include_inactive=False) -> list[dict]:

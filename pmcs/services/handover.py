@@ -20,15 +20,8 @@ _TEXT = Field("text", max_len=200)
 
 
 def who(s) -> str:
-    """The acting staff member's code when registered, else the name given (--as)."""
-    from pmcs.store.registry import staff_by_code, staff_by_name
-
-    actor = s.actor
-    row = staff_by_code(s.db, actor)
-    if row is None:
-        matches = staff_by_name(s.db, actor)
-        row = matches[0] if len(matches) == 1 else None
-    return row["code"] if row else actor
+    """The acting staff member's code (Session.actor settles who acts)."""
+    return s.actor
 
 
 def staff_names(s) -> dict[str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from pmcs.clock import local_zone
-from pmcs.core.durations import add, parse_duration
+from pmcs.core.durations import parse_duration, window_end
 from pmcs.core.reminders import sort_items
 from pmcs.errors import UsageError
 from pmcs.services.reminders import due_items, due_window, load
@@ -17,7 +17,11 @@ EXIT_OVERDUE = 10
 
 
 def remind(s, *, within: str = "1wd", for_staff=None, sources=None, fail_on: str = "overdue") -> dict:
-    """Everything overdue plus what falls due within the window; and the exit code cron should see."""
+    """Everything overdue plus what falls due within the window; and the exit code cron should see.
+
+    ``within="Nwd"`` runs to the end of the N-th working day after today (``0wd``: the end of
+    today, the same set `pmcs today` shows as overdue and due today); hours and days are
+    counted from now (core/durations.window_end)."""
     from pmcs.services.calendar import calendar
 
     if fail_on not in FAIL_ON:
@@ -25,7 +29,7 @@ def remind(s, *, within: str = "1wd", for_staff=None, sources=None, fail_on: str
     names = _sources(sources)
     providers = sorted({"case" if n in CASE_KINDS else n for n in names}) if names else None
     now = s.now()
-    until = add(now, parse_duration(within, "within"), calendar(s), local_zone())
+    until = window_end(now, parse_duration(within, "within"), calendar(s), local_zone())
     owner = None
     if for_staff:
         from pmcs.services.staff import get_staff

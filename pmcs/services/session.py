@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -19,13 +20,17 @@ def default_db_path() -> Path:
     return base / "pmcs" / "pmcs.db"
 
 
+SYSTEM_ACTOR = "pmcs"  # upkeep pmcs does on its own (counting deadlines again after a calendar upgrade)
+
+
 class Session:
     def __init__(self, db_path=None, *, actor: str | None = None, clock: Clock | None = None, db=None):
         self.db_path = Path(db_path) if db_path else default_db_path()
         self.actor_given = actor
         self.clock = clock or SystemClock()
         self._db = db
-        self._actor = None
+        self._actor = None  # the staff code, once settled
+        self._pinned = None  # who acts in the running transaction (a setup name, or the refusal)
         # (catalogue key, params) of things done on the side that the command must say on
         # stderr whatever its outcome (the CLI prints them as it ends)
         self.notices: list[tuple[str, dict]] = []
@@ -38,23 +43,78 @@ class Session:
             self._db = open_db(self.db_path)
         return self._db
 
+    @contextmanager
     def write(self):
-        return self.db.write()
+        """One transaction (BEGIN IMMEDIATE), rolled back on any error. Who acts is settled as
+        it begins — before anything is written, so that adding the first staff member does not
+        change who is adding them — and is asked for only if the transaction records a change
+        (`pmcs init` on a set-up database writes nothing and needs nobody)."""
+        if self._actor is not None or self.db.writing:  # settled already, or an outer write's
+            with self.db.write() as db:
+                yield db
+            return
+        from pmcs.errors import UserError
+
+        with self.db.write() as db:
+            try:
+                self._pinned = self._resolve_actor()
+            except UserError as refused:
+                self._pinned = refused
+            try:
+                yield db
+            finally:
+                self._pinned = None
 
     @property
     def actor(self) -> str:
-        """The acting staff member: their code when registered, else the name given, else the login."""
-        if self._actor is None:
-            given = (self.actor_given or "").strip()
-            if not given:
-                try:
-                    import getpass
+        """Who is recorded on a change (docs/architecture.md, "Who acts"): the code of the
+        active staff member --as / PMCS_USER names. Refused (UserError) inside a write, the
+        transaction rolls back: nothing is written."""
+        if self._actor is not None:
+            return self._actor
+        if isinstance(self._pinned, Exception):
+            raise self._pinned
+        if self._pinned is not None:
+            return self._pinned
+        return self._resolve_actor()
 
-                    given = getpass.getuser()
-                except Exception:
-                    given = "unknown"
-            self._actor = given
-        return self._actor
+    def _resolve_actor(self) -> str:
+        """The one place the rule lives. ``--as`` names an active staff member by code or by a
+        name only one active member has; the code is what is stored (and kept for the session).
+        Setting up is the exception: while the office has no active staff member a name given
+        is recorded as typed (the first ``staff add``), and without ``--as`` the computer's
+        login is recorded while the database holds no case yet (staff, units and people
+        imported before the office starts work). Anything else is refused, nothing written."""
+        from pmcs.errors import UserError
+        from pmcs.store import registry as q
+
+        given = (self.actor_given or "").strip()
+        if given:
+            found = q.staff_by_code(self.db, given)
+            if found is None or not found["active"]:
+                named = [r for r in q.staff_by_name(self.db, given) if r["active"]]
+                if len(named) > 1:
+                    raise UserError("error.staff_ambiguous", hint="hint.staff_list", ref=given, count=len(named))
+                found = named[0] if named else None
+            if found is not None:
+                self._actor = found["code"]
+                return self._actor
+            if not q.has_active_staff(self.db):
+                return given
+            raise UserError("error.actor_unknown", hint="hint.acceptor", actor=given)
+        if not q.has_cases(self.db):
+            return _login()
+        raise UserError("error.actor_missing", hint="hint.acceptor")
+
+    @contextmanager
+    def acting_as(self, actor: str):
+        """Record changes under ``actor`` for a while (pmcs's own upkeep; the demo's staff)."""
+        old = self._actor
+        self._actor = actor
+        try:
+            yield
+        finally:
+            self._actor = old
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -72,6 +132,15 @@ class Session:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+def _login() -> str:
+    try:
+        import getpass
+
+        return getpass.getuser()
+    except Exception:
+        return "unknown"
 
 
 def to_iso(moment: datetime) -> str:

@@ -202,6 +202,14 @@ def meta_set(db: Database, key: str, value: str) -> None:
     db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
 
 
+def has_active_staff(db: Database) -> bool:
+    return bool(db.scalar("SELECT EXISTS (SELECT 1 FROM staff WHERE active = 1)"))
+
+
+def has_cases(db: Database) -> bool:
+    return bool(db.scalar("SELECT EXISTS (SELECT 1 FROM cases)"))
+
+
 def has_data(db: Database) -> bool:
     return bool(db.scalar("SELECT EXISTS (SELECT 1 FROM units) OR EXISTS (SELECT 1 FROM people) OR EXISTS (SELECT 1 FROM staff)"))
 
