@@ -390,11 +390,11 @@ def test_show_tells_a_return_from_work_done_and_shows_the_reassignment(office, m
     assert [c[0] for c in cells] == ["received", "confirmed", "dispatched", "completed — returned", "↳ reassigned",
                                      "dispatched"]
     assert cells[3][-1] == "reason: 没配件" and "True" not in "".join(lines)
-    assert cells[4][1:] == ["11-23 10:00", "11-23 10:00", "李娜", "handler: S002 → S001; 刘工请假"]
+    assert cells[4][1:] == ["11-23 10:00", "11-23 10:00", "S003", "handler: S002 → S001; 刘工请假"]  # 李娜
     zh = office.ok("--lang", "zh", "repair", "show", "1").stdout
     assert "完成维修 — 退单" in zh and "原因: 没配件" in zh and "↳ 转单" in zh and "已退单" not in zh
     moves = as_json(office.ok("repair", "show", "1", "--format", "json"))["moves"]
-    assert [(m["action"], m["actor"], m["after"]["handler"]) for m in moves] == [("reassign", "李娜", "S001")]
+    assert [(m["action"], m["actor"], m["after"]["handler"]) for m in moves] == [("reassign", "S003", "S001")]
     cancelled = office.ok("complaint", "add", "--unit", "3-2-1502", "--channel", "phone", "--category", "fees",
                           "--description", "x", "--remedy", "y").stdout.split()[0]
     office.ok("complaint", "cancel", cancelled, "--reason", "重复登记")

@@ -214,6 +214,7 @@ def _refs(result):
 
 
 def test_within_0wd_is_exactly_what_today_shows_overdue_and_due_today(office, monkeypatch):
+    monkeypatch.setenv("PMCS_NOW", "2026-11-19T09:00:00+08:00")  # a follow-up is not set in the past
     office.ok("comms", "add", "--party", "业委会", "--name", "陈主任", "--subject", "昨天的跟进", "--follow-up", "2026-11-20")
     office.ok("comms", "add", "--party", "业委会", "--name", "陈主任", "--subject", "明天的跟进", "--follow-up", "2026-11-24")
     monkeypatch.setenv("PMCS_NOW", "2026-11-23T17:00:00+08:00")
