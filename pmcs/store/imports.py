@@ -136,6 +136,7 @@ class PeopleWriter(_Writer):
         self.explicit_new: set[int] = set()  # people added under their ref (few)
         self.skipped: list[tuple[int, int]] = []  # id ranges jumped over by a ref past the next id
         self.link_keys: set[tuple] = set()
+        self.pending_names: dict[int, str] = {}  # the rows not flushed yet: id -> name
         self.next_id = self.first_new = db.scalar("SELECT coalesce(max(id), 0) + 1 FROM people")
         # one query instead of one per row: ID number -> person id, kept up to date as rows are added
         self.by_id_number = dict(db.query("SELECT id_number, id FROM people WHERE id_number IS NOT NULL"))
@@ -151,6 +152,7 @@ class PeopleWriter(_Writer):
         values = [pid, *map(rec.get, PERSON_COLS), self.now, self.now]
         values[_VIP] = 1 if values[_VIP] else 0
         self.rows.append(tuple(values))
+        self.pending_names[pid] = values[1]
         id_number = rec.get("id_number")
         if id_number:
             self.by_id_number[id_number] = pid
@@ -160,9 +162,8 @@ class PeopleWriter(_Writer):
 
     def name_of(self, pid: int) -> str | None:
         """The name under which a person added by this import was written (or is about to be)."""
-        for row in self.rows:
-            if row[0] == pid:
-                return row[1]
+        if pid in self.pending_names:
+            return self.pending_names[pid]
         return self.db.scalar("SELECT name FROM people WHERE id = ?", (pid,))
 
     def added(self, pid: int) -> bool:
@@ -206,6 +207,7 @@ class PeopleWriter(_Writer):
             self.db.executemany(self._SQL, self.rows)
             self.events_of(self._EVENTS, ids=json.dumps([r[0] for r in self.rows]))
             self.rows.clear()
+            self.pending_names.clear()
         if self.links:
             last = self.db.scalar("SELECT coalesce(max(id), 0) FROM person_units")
             self.db.executemany(self._LINK_SQL, self.links)
