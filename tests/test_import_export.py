@@ -313,6 +313,25 @@ def test_one_id_number_or_ref_under_two_names_is_refused_not_merged(pmcs, tmp_pa
     assert pmcs.dump() == before
 
 
+@pytest.mark.parametrize("rows", [
+    ["P00001,张三,{id},1-1-101", ",钱二,{id},1-1-102"],  # the ref on one row, the ID number on the other
+    [",张三,{id},1-1-101", "P00001,钱二,,1-1-102"],
+    [",张三,{id},1-1-101", "p1,钱二,,1-1-102"],  # the ref spelt another way
+])
+def test_one_person_by_ref_and_by_id_number_under_two_names_is_refused(pmcs, tmp_path, rows):
+    for code in ("1-1-101", "1-1-102"):
+        pmcs.ok("unit", "add", code)
+    id_number = make_id(random.Random(5))
+    pmcs.ok("person", "add", "--name", "张三", "--id-number", id_number)  # P00001
+    people = tmp_path / "p.csv"
+    people.write_text("ref,name,id_number,unit\n" + "\n".join(r.format(id=id_number) for r in rows) + "\n",
+                      encoding="utf-8")
+    before = pmcs.dump()
+    result = pmcs("person", "import", people, "--mode", "upsert")
+    assert result.exit_code == 1 and "line 3" in result.stderr and "张三" in result.stderr
+    assert pmcs.dump() == before
+
+
 def test_refs_past_the_last_id_add_people_and_later_rows_fill_the_gap(pmcs, tmp_path):
     """Refs may name new people beyond the last id, or in the gap such a ref leaves; the
     rows without a ref get the next free ids; a ref on two rows is one person."""

@@ -265,6 +265,15 @@ def test_a_duty_not_due_yet_is_refused_unless_forced(office, monkeypatch):
     assert "next due 2027-04-28" in office.ok("duty", "done", "archive_28").stdout
 
 
+def test_a_duty_remind_lists_may_be_done_the_working_day_before(office, monkeypatch):
+    """Due on Saturday 2027-01-30, listed by remind on Friday: done on Friday without --force."""
+    monkeypatch.setenv("PMCS_NOW", "2027-01-20T09:00:00+08:00")
+    office.ok("duty", "add", "archive_30", "--rrule", "FREQ=MONTHLY;BYMONTHDAY=30")
+    monkeypatch.setenv("PMCS_NOW", "2027-01-29T10:00:00+08:00")
+    assert "archive_30" in office.ok("remind", "--source", "duty", "--fail-on", "never").stdout
+    assert "next due 2027-03-30" in office.ok("duty", "done", "archive_30").stdout
+
+
 def test_a_duty_never_done_and_not_due_yet_says_so(office, monkeypatch):
     office.ok("duty", "add", "fire_drill", "--rrule", "FREQ=MONTHLY;BYDAY=1MO")  # first: Monday 2026-12-07
     refused = office("duty", "done", "fire_drill")

@@ -93,13 +93,16 @@ def edit_duty(s, name: str, *, rrule=None, owner=None, active=None) -> dict:
 
 
 def done_duty(s, name: str, note=None, *, force: bool = False) -> dict:
-    """Record the current occurrence done; the next one becomes due. An occurrence not due
-    yet (after today) is refused unless ``force``: run twice, `duty done` would otherwise mark
-    next month's check done a month early without a word."""
+    """Record the current occurrence done; the next one becomes due. An occurrence due after
+    the next working day is refused unless ``force``: run twice, `duty done` would otherwise mark
+    next month's check done a month early without a word; what `remind` lists (by default up to
+    the end of the next working day, e.g. Saturday's on Friday) may be done."""
+    from pmcs.services.calendar import calendar
+
     with s.write():
         duty = get_duty(s, name)
         due = date.fromisoformat(duty["next_due"])
-        if due > s.today() and not force:
+        if due > calendar(s).add_workdays(s.today(), 1) and not force:
             _refuse_early(s, duty)
         nxt = occurrence_after(duty["rrule"], due, date.fromisoformat(duty["anchor"]))
         s.db.insert("duty_log", {"duty_id": duty["id"], "due_date": duty["next_due"], "done_at": s.now_iso(),

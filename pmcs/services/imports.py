@@ -143,10 +143,10 @@ def import_people(s, path: str, *, mode="insert", encoding=None, dry_run=False, 
 def _place_person(s, writer, rec, mode, seen, person_cols, result, errors, line):
     """Insert or update the person of one row; return their id (None on error)."""
     ref = rec.get("ref")
-    key = ref.upper() if ref else rec.get("id_number")
-    if key and key in seen:
-        return _again(writer, seen[key], rec, errors, line)
     pid = q.parse_person_ref(ref) if ref else None
+    key = q.person_ref(pid) if pid is not None else rec.get("id_number")
+    if key and key in seen:  # placed by an earlier row, under its ref or its ID number
+        return _again(writer, seen[key], rec, errors, line)
     if ref and pid is None:
         errors.add(line, "ref", _t("error.person_not_found", ref=ref))
         return None
@@ -157,7 +157,7 @@ def _place_person(s, writer, rec, mode, seen, person_cols, result, errors, line)
     holder = writer.by_id_number.get(rec["id_number"]) if rec.get("id_number") else None
     if holder is not None and writer.added(holder) and current is None and not ref:
         # added on an earlier row of this file: the same person again, one more link
-        seen[key] = holder
+        _remember(seen, holder, rec)
         return _again(writer, holder, rec, errors, line)
     by_id_number = None if holder is None else (q.person_by_id(s.db, holder) or {"id": holder})
     if by_id_number and (current is None or by_id_number["id"] != current["id"]):
@@ -174,9 +174,16 @@ def _place_person(s, writer, rec, mode, seen, person_cols, result, errors, line)
     else:
         pid = writer.insert(rec, pid)
         result.inserted += 1
-    if key:
-        seen[key] = pid
+    _remember(seen, pid, rec)
     return pid
+
+
+def _remember(seen: dict, pid: int, rec: dict) -> None:
+    """A person placed by this row is found again by a later row under either key: their ref
+    or the ID number (one row may give the ref, another only the ID number)."""
+    seen[q.person_ref(pid)] = pid
+    if rec.get("id_number"):
+        seen[rec["id_number"]] = pid
 
 
 def _again(writer, pid: int, rec: dict, errors, line: int):
