@@ -91,6 +91,8 @@ def test_help_and_click_s_own_errors_are_in_chinese_with_lang_zh():
     assert "用法:" in shown and "显示本帮助并退出" in shown
     bad = run("unit", "list", "--limit", "-1")
     assert bad.returncode == 2 and "需要 0 到 1000000 之间的整数" in bad.stderr and "range" not in bad.stderr
+    bad = run("survey", "dimension", "set", "x", "overall", "--weight", "abc")  # a float option
+    assert bad.returncode == 2 and "需要一个数" in bad.stderr and "float" not in bad.stderr
 
 
 def test_person_add_with_unit_link_masks_personal_data_unless_revealed(pmcs):

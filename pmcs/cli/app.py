@@ -273,10 +273,13 @@ def _usage_message(e) -> str:
 def _number_wanted(param) -> str | None:
     """Click's own words for a bad whole number (English only), said from the catalogue."""
     kind = getattr(getattr(param, "type", None), "name", None)
-    if kind == "integer range":
-        low, high = param.type.min, param.type.max
-        return t("error.param_int_range", min=low, max=high) if low is not None and high is not None else None
-    return t("error.param_int") if kind == "integer" else None
+    if kind not in ("integer", "integer range", "float", "float range"):
+        return None
+    whole = kind.startswith("integer")
+    low, high = getattr(param.type, "min", None), getattr(param.type, "max", None)
+    if low is not None and high is not None:
+        return t("error.param_int_range" if whole else "error.param_float_range", min=low, max=high)
+    return t("error.param_int" if whole else "error.param_float")
 
 
 def _command_path(e) -> str:

@@ -46,6 +46,8 @@ MESSAGES = {
     "error.bad_param": ("invalid value for {param}: {detail}", "{param} 的值无效：{detail}"),
     "error.param_int": ("a whole number is needed", "需要一个整数"),
     "error.param_int_range": ("a whole number from {min} to {max} is needed", "需要 {min} 到 {max} 之间的整数"),
+    "error.param_float": ("a number is needed", "需要一个数"),
+    "error.param_float_range": ("a number from {min} to {max} is needed", "需要 {min} 到 {max} 之间的数"),
     "hint.usage": ("see: {command} --help", "请查看：{command} --help"),
     "error.no_such_command": ("no such command: {name}", "没有这个命令：{name}"),
     "error.did_you_mean": ("; did you mean {names}?", "；是不是要输入 {names}？"),
