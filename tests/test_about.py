@@ -71,7 +71,9 @@ def test_a_reopened_complaint_is_investigated_again_and_may_name_someone_else(of
     for fields in (["--solution", "道歉", "--promise", "2026-11-30"], ["--reply", "已道歉", "--reply-channel", "phone"],
                    ["--verdict", "unsatisfied", "--comment", "不是她"]):
         office.ok("complaint", "advance", number, *fields)
-    # back at the investigation: the name is asked again, and the new one counts
+    # reopened, not investigated again yet: still counted against the one named, not the handler
+    assert attitude(office) == {"S001": 1}
+    # back at the investigation: the name may be given again, and the new one counts
     handled_by(office, number, about="S003")
     assert attitude(office) == {"S003": 1}
 

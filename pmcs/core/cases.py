@@ -144,14 +144,15 @@ def not_now(wf: Workflow, ref: str, field: str, step: str, values: dict) -> NotA
 
 
 def fields_from(wf: Workflow, step_code: str) -> set[str]:
-    """Fields recorded at ``step_code`` and after: cleared when a case goes back there."""
+    """Fields recorded at ``step_code`` and after: cleared when a case goes back there (but
+    those the workflow keeps going back, e.g. whom a complaint is about)."""
     i = wf.index(step_code)
     names: set[str] = set()
     for st in wf.steps[i:]:
         names.update(st.requires + st.optional)
         for _, _, more in st.when:
             names.update(more)
-    return names
+    return names - set(wf.kept_going_back)
 
 
 def anchor_time(anchor: str, case: dict, start: datetime, tz) -> datetime:

@@ -39,6 +39,7 @@ class Workflow:
     branches: tuple[tuple[str, str, str, str], ...] = ()  # (step, field, value, go to step): e.g. unsatisfied reopens
     reopen_to: str | None = None  # where `reopen` of a closed case goes
     actions: tuple[tuple[str, str, str], ...] = ()  # (step, action, go to step) extra moves: reassign, return
+    kept_going_back: tuple[str, ...] = ()  # fields a case keeps when it goes back to their step (reopen)
 
     def step(self, code: str) -> Step:
         for s in self.steps:
@@ -163,6 +164,9 @@ COMPLAINT = Workflow(
     ),
     branches=(("revisited", "verdict", "unsatisfied", "investigated"),),
     reopen_to="investigated",
+    # the staff member a complaint is about stays named (and counted against) until the new
+    # investigation names someone else: dropped, the scorecard blamed the handler meanwhile
+    kept_going_back=("about",),
 )
 
 REPAIR = Workflow(
