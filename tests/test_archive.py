@@ -110,6 +110,16 @@ def test_purge_writes_every_removed_record_then_removes_them(office, db_path, tm
     assert out.read_text(encoding="utf-8").count("\n") == len(lines)
 
 
+def test_a_purge_records_where_its_file_is_and_history_says_purged(office, db_path, tmp_path, monkeypatch):
+    closed_cases(db_path)
+    monkeypatch.chdir(tmp_path)
+    office.ok("archive", "purge", "--closed-before", "2026-01-01", "--approved-by", "S003", "--out", "p.jsonl")
+    after = json.loads(office.rows("SELECT after FROM events WHERE entity = 'archive'")[0][0])
+    assert after["file"] == str(tmp_path / "p.jsonl")  # found again from any directory
+    shown = " ".join(office.ok("--lang", "zh", "history", "purge").stdout.split())
+    assert "归档清除" in shown and "批准人" in shown and "approved_by" not in shown
+
+
 def test_report_fee_and_archive_services_hold_no_sql():
     """The SQL of these capabilities lives in store/ (architecture: store is the only SQL)."""
     import re

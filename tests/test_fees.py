@@ -49,6 +49,9 @@ def test_upsert_per_unit_and_period_with_events(office, tmp_path):
     before, after = office.rows("SELECT before, after FROM events WHERE entity = 'fee' AND action = 'update'")[0]
     assert json.loads(before)["paid"] == "0.00" and json.loads(after)["paid"] == "300.00"
     assert "1-1-101/2026-11" in office.ok("history", "1-1-101/2026-11").stdout
+    shown = " ".join(office.ok("--lang", "zh", "history", "1-1-101/2026-11").stdout.split())
+    assert "实收（元）: 0.00 → 300.00" in shown and "期限" not in shown  # not the case form's words
+
 
 
 def test_import_is_all_or_nothing_with_line_errors(office, tmp_path):

@@ -118,7 +118,9 @@ def _change(b: dict | None, a: dict | None, words: Words | None = None) -> str:
     for k in sorted(set(b) | set(a)):
         name = words.field(k)
         if k in b:
-            parts.append(f"{name}: {words.value(k, b[k])} → {words.value(k, a.get(k))}")
+            before, after = words.value(k, b[k]), words.value(k, a.get(k))
+            if before != after:  # e.g. a note that was empty and is gone: nothing to say
+                parts.append(f"{name}: {before} → {after}")
         elif a[k] is not None:
             parts.append(f"{name}: {words.value(k, a[k])}")
     return "; ".join(parts)

@@ -95,10 +95,11 @@ def purge(s, closed_before: str, *, approved_by: str | None, out: str | None, dr
             removed = q.delete_purged(s.db)
             if removed != (cases, steps):  # the file and the deletion must agree, record for record
                 raise UserError("error.archive_mismatch", file=cases, removed=removed[0])
-            after = json.dumps({"approved_by": approver["code"], "file": str(path)}, ensure_ascii=False)
+            where = str(path.resolve())  # found again later, whatever directory the command ran in
+            after = json.dumps({"approved_by": approver["code"], "file": where}, ensure_ascii=False)
             q.log_purged(s.db, numbers, s.now_iso(), s.actor, after)
             s.record("archive", "purge", "purge", None,
-                     meta | {"steps": steps, "held": held, "file": str(path), "sha256": digest})
+                     meta | {"steps": steps, "held": held, "file": where, "sha256": digest})
             q.drop_marks(s.db)
     except BaseException:
         for p in made:  # a file we created for a purge that did not happen would mislead
