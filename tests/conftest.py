@@ -88,6 +88,9 @@ class Runner:
 
 @pytest.fixture
 def pmcs(db_path):
+    from pmcs.store import open_db
+
+    open_db(db_path).close()  # an office's database, as `pmcs init` leaves it
     return Runner(db_path)
 
 
@@ -96,6 +99,9 @@ def session(db_path):
     from pmcs.clock import FixedClock
     from pmcs.services.session import Session
 
+    from pmcs.store import open_db
+
+    open_db(db_path).close()  # as `pmcs init` leaves it: reads need a database to read
     s = Session(db_path, actor="王芳", clock=FixedClock(datetime.fromisoformat(FIXED_NOW)))
     yield s
     s.close()

@@ -167,6 +167,7 @@ def test_make_estate_is_pure():
 
 def test_refuses_non_empty_db(demo, tmp_path):
     s = session(tmp_path / "t.db")
+    s.create()
     s.db.execute("INSERT INTO staff (code, name, team, role, active, created_at, updated_at) "
                  "VALUES ('S001', '张三', 'admin', 'staff', 1, 'x', 'x')")
     before = dump(s)

@@ -58,7 +58,19 @@ def test_demo_then_unit_list_as_json_and_plain_text_when_piped(tmp_path):
     assert "3-2-1502" in table.stdout
 
 
+def test_a_read_of_a_mistyped_database_path_fails_and_makes_no_file(tmp_path):
+    """cron's `remind` with PMCS_DB mistyped used to make an empty database and report nothing
+    due, every morning; `db check` called it sound."""
+    assert_ok(run(tmp_path, "init"))
+    typo = tmp_path / "offce.db"
+    for args in (["remind"], ["db", "check"], ["today"], ["unit", "list"]):
+        result = run(tmp_path, "--db", typo, *args)
+        assert result.returncode == 3 and "no database at" in result.stderr and "pmcs init" in result.stderr, args
+        assert not typo.exists()
+
+
 def test_an_error_is_one_line_and_a_hint_on_stderr_with_its_exit_code(tmp_path):
+    assert_ok(run(tmp_path, "init"))
     result = run(tmp_path, "unit", "show", "9-9-999")
     assert result.returncode == 3, (result.stdout, result.stderr)
     assert result.stdout == ""
@@ -70,6 +82,7 @@ def test_an_error_is_one_line_and_a_hint_on_stderr_with_its_exit_code(tmp_path):
 
 
 def test_errors_are_in_chinese_with_pmcs_lang_zh(tmp_path):
+    assert_ok(run(tmp_path, "init"))
     result = run(tmp_path, "unit", "show", "9-9-999", PMCS_LANG="zh")
     assert result.returncode == 3
     assert result.stdout == ""

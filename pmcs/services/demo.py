@@ -29,6 +29,7 @@ def build_demo(s, *, seed: int = 2026, force: bool = False) -> dict:
     """
     from pmcs.core.demo_data import make_estate
 
+    s.create()  # the demo may make its database (it looks at what is there first)
     _refuse_if_not_empty(s, force)
     data = make_estate(seed, s.today())
     # generated records, not anyone's work: under "demo" (its simulated staff act under their codes)

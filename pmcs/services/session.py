@@ -37,11 +37,26 @@ class Session:
 
     @property
     def db(self):
+        """The database, opened on first use. Only a write creates a missing file: a read
+        (`remind` from cron, `db check`, a list) of a mistyped path must not answer "nothing
+        due", "sound" or "no rows" from a database it has just made empty."""
         if self._db is None:
-            from pmcs.store import open_db
+            if not self.db_path.exists():
+                from pmcs.errors import NotFound
 
-            self._db = open_db(self.db_path)
+                raise NotFound("error.db_missing", hint="hint.db_missing", path=str(self.db_path))
+            self._open()
         return self._db
+
+    def _open(self) -> None:
+        from pmcs.store import open_db
+
+        self._db = open_db(self.db_path)
+
+    def create(self) -> None:
+        """Open the database, making it if missing (init, demo and writes do)."""
+        if self._db is None:
+            self._open()
 
     @contextmanager
     def write(self):
@@ -49,6 +64,7 @@ class Session:
         it begins — before anything is written, so that adding the first staff member does not
         change who is adding them — and is asked for only if the transaction records a change
         (`pmcs init` on a set-up database writes nothing and needs nobody)."""
+        self.create()  # a write may make the database (init, demo, a first staff add)
         if self._actor is not None or self.db.writing:  # settled already, or an outer write's
             with self.db.write() as db:
                 yield db
