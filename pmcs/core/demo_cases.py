@@ -72,9 +72,15 @@ class _Gen:
         at = datetime.combine(day, time(0, 0), self.tz) + timedelta(minutes=self.rng.randint(hours[0] * 60, hours[1] * 60 - 1))
         return min(at, self.now - timedelta(minutes=self.rng.randint(5, 120)))
 
-    def finish(self, start: datetime, due, night_ok=False) -> datetime:
-        """When a step gets done: mostly well within its deadline, about one in ten late."""
-        if due is None or due <= start + timedelta(minutes=10):
+    def finish(self, start: datetime, due, night_ok=False, by=None) -> datetime:
+        """When a step gets done: mostly well within its deadline, about one in ten late. ``by``:
+        a later deadline the office works towards (a complaint's reply, due 24 h from the
+        recording): the step leaves room for it, so the demo's on-time reply rate is an
+        office's, not 9 %."""
+        if by is not None and (due is None or by < due) and by > start + timedelta(minutes=10):
+            share = self.rng.uniform(0.05, 0.45)
+            done = start + (by - start) * share
+        elif due is None or due <= start + timedelta(minutes=10):
             done = start + timedelta(minutes=self.rng.randint(10, 180))
         else:
             share = self.rng.uniform(1.05, 2.5) if self.rng.random() < 0.1 else self.rng.uniform(0.05, 0.9)
@@ -126,6 +132,15 @@ class _Case:
         if step != CLOSED:
             self.open = {"step": step, "started_at": at_iso or iso(at), "due_at": self.due_iso}
             self.steps.append(self.open)
+
+    def counted_from_recording_due(self):
+        """The deadline of the next step counted from the recording (a complaint's reply), if
+        one comes later in the workflow: the steps before it are done in time for it."""
+        i = self.wf.index(self.step)
+        for st in self.wf.steps[i + 1:]:
+            if st.anchor == "recorded" and st.sla:
+                return self.g.due(self.wf, st.code, self._case(), self.start)
+        return None
 
     def _set_due(self, due) -> None:
         self.due, self.due_iso = due, iso(due) if due else None
@@ -275,7 +290,7 @@ def _play(g: _Gen, c: _Case, stop) -> None:
             elif mode == "cancel":
                 c.cancel(min(c.start + timedelta(minutes=rng.randint(20, 600)), g.now), rng.choice(tx.CANCELS))
             return
-        done = g.finish(c.start, c.due, night_ok=night)
+        done = g.finish(c.start, c.due, night_ok=night, by=c.counted_from_recording_due())
         held = timedelta(hours=rng.randint(2, 48))
         if rng.random() < 0.03 and done + held < g.now:  # waited on the owner for a while, then went on
             c.hold(c.start + (done - c.start) / 2, rng.choice(tx.HOLDS))
