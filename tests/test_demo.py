@@ -193,3 +193,14 @@ def test_force_adds_only_what_is_missing(tmp_path):
     assert s.db.scalar("SELECT count(*) FROM staff") == 30
     assert s.db.scalar("SELECT count(*) FROM units") == first["units"] + other["units"]
     s.close()
+
+
+def test_a_demo_made_in_the_small_hours_records_nothing_after_now(tmp_path):
+    """Made at 01:00, it held a renovation applied for at 14:00 and a handover started at 09:30."""
+    early = datetime.fromisoformat("2026-11-23T01:00:00+08:00")
+    s = Session(tmp_path / "t.db", actor="test", clock=FixedClock(early))
+    build_demo(s, seed=2026)
+    now = s.now_iso()
+    assert s.db.scalar("SELECT count(*) FROM events WHERE at > ?", (now,)) == 0
+    assert s.db.scalar("SELECT count(*) FROM renovations WHERE applied_at > ?", (now,)) == 0
+    s.close()

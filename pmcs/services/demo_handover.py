@@ -46,7 +46,10 @@ def add_demo_handovers(s, seed: int) -> None:
 
 
 def _day(s, days_ago: int, hour: int = 10, minute: int = 0) -> datetime:
-    return datetime.combine(s.today() - timedelta(days=days_ago), time(hour, minute), local_zone())
+    """That day at that time, but never after now (a demo made at 01:00 must not hold a
+    renovation applied for at 14:00 today)."""
+    moment = datetime.combine(s.today() - timedelta(days=days_ago), time(hour, minute), local_zone())
+    return min(moment, s.now().astimezone(local_zone()))
 
 
 def _handovers(s, rng, clerks, techs) -> None:
