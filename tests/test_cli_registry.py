@@ -188,7 +188,8 @@ def test_db_check_fails_on_a_broken_foreign_key(pmcs):
     conn.commit()
     conn.close()
     result = pmcs("db", "check")
-    assert result.exit_code == 1 and "foreign key" in result.stderr
+    assert result.exit_code == 1 and "foreign key: person_units row 1 points to a missing people" in result.stderr
+    assert "外键" in pmcs("--lang", "zh", "db", "check").stderr
 
 
 def test_version_and_help(pmcs):

@@ -2,6 +2,7 @@
 database; unreasonable/invalid complaints stay out of the KPIs; periods,
 percentiles, several offices, HTML."""
 import json
+import re
 import sqlite3
 import statistics
 from datetime import date
@@ -208,7 +209,9 @@ def test_quarterly_covers_three_months_and_compares_with_the_quarter_before(pmcs
 
 def test_table_and_html_outputs(pmcs, demo, tmp_path):
     out = pmcs.ok("report", "monthly", "--month", "2026-11").stdout
-    assert "Monthly report 2026-11" in out and "2026-10" in out and "█" in out
+    assert "Monthly report 2026-11" in out and "2026-10" in out and "█" in out and " pt" in out
+    zh = pmcs.ok("--lang", "zh", "report", "monthly", "--month", "2026-11").stdout
+    assert "个百分点" in zh and " pt" not in zh and not re.search(r"\d h\b", zh)  # changes in Chinese too
     page = tmp_path / "report.html"
     res = pmcs.ok("report", "monthly", "--month", "2026-11", "--html", str(page))
     assert str(page) in res.stdout

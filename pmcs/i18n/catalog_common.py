@@ -28,6 +28,8 @@ MESSAGES = {
     "hint.prefix": ("hint", "提示"),
     "error.internal": ("internal error: {detail}", "内部错误：{detail}"),
     "hint.internal": ("run again with PMCS_DEBUG=1 to see the traceback, and report it", "设置 PMCS_DEBUG=1 重新运行可查看详细信息，并请报告此问题"),
+    "check.foreign_key": ("foreign key: {table} row {row} points to a missing {parent}",
+                          "外键：{table} 表第 {row} 行引用的 {parent} 记录不存在"),
     "error.db_missing": ("no database at {path}", "{path} 处没有数据库"),
     "hint.db_missing": ("check --db / PMCS_DB; a new office starts with pmcs init (or pmcs demo)",
                         "请检查 --db / PMCS_DB；新的办公室请先运行 pmcs init（或 pmcs demo）"),

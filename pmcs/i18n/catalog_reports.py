@@ -16,6 +16,7 @@ MESSAGES = {
                         "同时生成一个独立的 HTML 页面（含图表，无需联网）。"),
     "opt.report_format": ("table or json.", "table 或 json。"),
     "error.report_bad_period": ("'{value}' is not a period (e.g. {form})", "“{value}”不是有效的期间（如 {form}）"),
+    "report.points": ("{value} pt", "{value} 个百分点"),
     "error.report_office_missing": ("{path}: no such database file", "{path}：数据库文件不存在"),
     "error.report_office_not_pmcs": ("{path} is not a pmcs database", "{path} 不是 pmcs 数据库"),
     "report.title.monthly": ("Monthly report {period}", "月报 {period}"),

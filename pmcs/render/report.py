@@ -29,15 +29,20 @@ def hours_text(v) -> str:
     return "—" if v is None else t("report.hours", value=f"{v:,.1f}")
 
 
+def points(diff: float) -> str:
+    """A change of a rate in percentage points: +3.2 pt (zh: +3.2 个百分点)."""
+    return t("report.points", value=f"{100 * diff:+.1f}")
+
+
 def change(f: dict, kind: str) -> str:
     cur, prev = f["current"], f["previous"]
     if cur is None or prev is None:
         return ""
     diff = cur - prev
     if kind == "rate":
-        return f"{100 * diff:+.1f} pt"
+        return points(diff)
     if kind == "hours":
-        return f"{diff:+,.1f} h"
+        return t("report.hours", value=f"{diff:+,.1f}")
     if kind == "yuan":
         return f"{diff:+,.2f}"
     return f"{diff:+,}"
@@ -129,7 +134,7 @@ def _survey(sv: dict | None) -> dict:
         value, before = cur[key], None if same else prev.get(key)
         shown = pct if kind == "rate" else (lambda v: "—" if v is None else f"{v:.1f}") if kind == "index" else count_text
         diff = "" if value is None or before is None else (
-            f"{100 * (value - before):+.1f} pt" if kind == "rate" else f"{value - before:+,.1f}" if kind == "index"
+            points(value - before) if kind == "rate" else f"{value - before:+,.1f}" if kind == "index"
             else f"{value - before:+,}")
         return name, shown(value), "" if before is None else shown(before), diff
 

@@ -38,7 +38,9 @@ def check(s) -> dict:
     from pmcs.store.maintenance import integrity_problems
     from pmcs.store.migrations import schema_version
 
-    problems = integrity_problems(s.db)
+    from pmcs.i18n import t
+
+    problems = [p if isinstance(p, str) else t(p[0], **p[1]) for p in integrity_problems(s.db)]
     return {"ok": not problems, "problems": problems, "schema": schema_version(s.db),
             "events": event_count(s.db), "path": str(s.db_path)}
 

@@ -23,8 +23,10 @@ def backup_to(db: Database, path: Path) -> None:
         raise
 
 
-def integrity_problems(db: Database) -> list[str]:
-    problems = [r[0] for r in db.query("PRAGMA integrity_check") if r[0] != "ok"]
+def integrity_problems(db: Database) -> list:
+    """SQLite's integrity findings (its own words), then each foreign-key breach as
+    (catalogue key, params) for the caller to say."""
+    problems: list = [r[0] for r in db.query("PRAGMA integrity_check") if r[0] != "ok"]
     for r in db.query("PRAGMA foreign_key_check"):
-        problems.append(f"foreign key: {r[0]} row {r[1]} -> {r[2]}")
+        problems.append(("check.foreign_key", {"table": r[0], "row": r[1], "parent": r[2]}))
     return problems
