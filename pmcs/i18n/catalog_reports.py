@@ -12,8 +12,10 @@ MESSAGES = {
     "opt.report_quarter": ("Quarter, e.g. 2026-Q4 (default: this quarter, to date).", "季度，如 2026-Q4（默认本季度至今）。"),
     "opt.report_office": ("An office's database file; repeat for each office (the global --db is then not used).",
                           "某管理处的数据库文件；每个管理处写一次（此时不使用全局 --db）。"),
-    "opt.report_html": ("Also write the report as one self-contained HTML page (charts included, works offline).",
-                        "同时生成一个独立的 HTML 页面（含图表，无需联网）。"),
+    "opt.report_html": ("Write the report as one self-contained HTML page (charts included, works offline) "
+                        "instead of showing it; with --format json the JSON is printed as well.",
+                        "把报告写成一个独立的 HTML 页面（含图表，无需联网），不在终端显示；"
+                        "加 --format json 时仍输出 JSON。"),
     "opt.report_format": ("table or json.", "table 或 json。"),
     "error.report_bad_period": ("'{value}' is not a period (e.g. {form})", "“{value}”不是有效的期间（如 {form}）"),
     "report.points": ("{value} pt", "{value} 个百分点"),
