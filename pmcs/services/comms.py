@@ -57,18 +57,13 @@ def add_comm(s, *, party_type, party_name, subject, summary=None, channel=None, 
         row = {"party_type": ptype, "party_name": name, "unit_id": u["id"] if u else None,
                "person_id": p["id"] if p else None, "channel": clean_value(CHANNEL, channel),
                "subject": subj, "summary": clean_value(LONG, summary), "follow_up": follow,
-               "owner": _staff_code(s, owner) if owner else _actor_code(s), "at": s.now_iso(), "actor": s.actor}
+               "owner": _staff_code(s, owner) if owner else s.actor_code(), "at": s.now_iso(), "actor": s.actor}
         row["id"] = s.db.insert("comms", row)
         ref = comm_ref(row["id"])
         s.record("comms", ref, "create", None, {k: v for k, v in row.items() if k != "id"})
     return row | {"ref": ref}
 
 
-def _actor_code(s):
-    from pmcs.store.registry import staff_by_code, staff_by_name
-
-    staff = staff_by_code(s.db, s.actor) or (staff_by_name(s.db, s.actor) or [None])[0]
-    return staff["code"] if staff else None
 
 
 def done_comm(s, ref: str, note=None) -> dict:

@@ -25,12 +25,12 @@ CONTRACTORS = [("美家装饰工程有限公司", "李强"), ("鑫宇装饰", "�
 @contextmanager
 def _as(s, moment: datetime, actor: str):
     """Act as ``actor`` at ``moment`` (the demo's own session only)."""
-    old_clock, old_actor, old_given = s.clock, s._actor, s.actor_given
-    s.clock, s._actor = FixedClock(moment), actor
+    old_clock, s.clock = s.clock, FixedClock(moment)
     try:
-        yield
+        with s.acting_as(actor):
+            yield
     finally:
-        s.clock, s._actor, s.actor_given = old_clock, old_actor, old_given
+        s.clock = old_clock
 
 
 def add_demo_handovers(s, seed: int) -> None:

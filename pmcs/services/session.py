@@ -122,6 +122,14 @@ class Session:
             return _login()
         raise UserError("error.actor_missing", hint="hint.acceptor")
 
+    def actor_code(self) -> str | None:
+        """The acting staff member's code, or None while the office is being set up (a login,
+        or a name typed before any staff member existed)."""
+        from pmcs.store import registry as q
+
+        found = q.staff_by_code(self.db, self.actor)
+        return found["code"] if found else None
+
     @contextmanager
     def acting_as(self, actor: str):
         """Record changes under ``actor`` for a while (pmcs's own upkeep; the demo's staff)."""

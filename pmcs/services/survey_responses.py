@@ -11,7 +11,7 @@ from pmcs.core.registry import clean_unit_code
 from pmcs.core.surveys import parse_assignments, parse_score
 from pmcs.errors import FieldError, NotAllowed, UserError
 from pmcs.services.session import to_iso
-from pmcs.services.surveys import actor_code, get_survey, staff_code
+from pmcs.services.surveys import get_survey, staff_code
 from pmcs.store import surveys as q
 
 COMMENT = Field("comment", multiline=True, aliases=("意见", "建议", "意见建议", "意见和建议", "备注", "comments", "remarks"))
@@ -94,7 +94,7 @@ def respond(s, ref: str, unit: str | None = None, *, scores: list[str] | dict, c
             row["surveyor"] = entry["surveyor"] if entry else None
         if surveyor:
             row["surveyor"] = staff_code(s, surveyor)
-        row["surveyor"] = row.get("surveyor") or actor_code(s)
+        row["surveyor"] = row.get("surveyor") or s.actor_code()
         row["id"] = q.insert_response(s.db, row, answers)
         s.record("survey", survey["name"], "response", None,
                  {"unit": unit_row["code"] if unit_row else None, "respondent": row["respondent"],

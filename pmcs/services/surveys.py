@@ -31,14 +31,6 @@ def staff_code(s, ref: str) -> str:
     return get_staff(s, ref, active_only=True)["code"]
 
 
-def actor_code(s) -> str | None:
-    """The acting staff member's code, when they are registered."""
-    from pmcs.store.registry import staff_by_code, staff_by_name
-
-    found = staff_by_code(s.db, s.actor) or next(iter(staff_by_name(s.db, s.actor)), None)
-    return found["code"] if found else None
-
-
 def fraction(value, field: str, *, allow_one: bool = False) -> float:
     try:
         if allow_one and str(value).strip().rstrip("%").strip() in ("1", "1.0", "100"):
@@ -68,7 +60,7 @@ def new_survey(s, name: str, *, period: str, method: str, closes=None, gift=None
     with s.write():
         if q.survey_by_name(s.db, row["name"]):
             raise UserError("error.exists", what=_t("what.survey"), ref=row["name"])
-        row["owner"] = staff_code(s, owner) if owner else actor_code(s)
+        row["owner"] = staff_code(s, owner) if owner else s.actor_code()
         now = s.now_iso()
         row |= {"status": "open", "created_at": now, "updated_at": now}
         row["id"] = q.insert_survey(s.db, row)
