@@ -55,10 +55,11 @@ def clean_id_number(value: str, field: str = "id_number") -> str:
     return num
 
 
-def born_after(num: str, today: date) -> bool:
-    """Does a (cleaned) ID number give a birth date after ``today``? No such person exists yet;
-    the check digit alone cannot tell (110105203012310026 passes it)."""
-    return num[6:14] > today.strftime("%Y%m%d")
+def born_after(num: str, today: date | str) -> bool:
+    """Does a (cleaned) ID number give a birth date after ``today`` (a date, or YYYYMMDD as an
+    importer passes it once for every row)? No such person exists yet; the check digit alone
+    cannot tell (110105203012310026 passes it)."""
+    return num[6:14] > (today if isinstance(today, str) else today.strftime("%Y%m%d"))
 
 
 def id_birth_date(num: str) -> date:

@@ -107,7 +107,7 @@ def import_people(s, path: str, *, mode="insert", encoding=None, dry_run=False, 
         seen: dict[str, int] = {}  # key in file -> person id (a person on several rows = several links)
         known = writer.by_id_number
         check = validator(PERSON_ROW, src.columns)
-        today = s.today()
+        today = s.today().strftime("%Y%m%d")  # for born_after, once
         for line, raw in src:
             result.rows += 1
             rec, problems = check(raw)
