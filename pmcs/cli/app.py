@@ -52,17 +52,19 @@ def _click_speaks_our_language() -> None:
 
     if get_lang() == "en":
         return
-    import click.core
-    import click.decorators
-    import click.formatting
     import typer.core
 
     def say(text: str) -> str:
         key = CLICK_WORDS.get(text)
         return t(key) if key else text
 
-    for module in (click.core, click.decorators, click.formatting, typer.core):
-        if hasattr(module, "_"):
+    # Click's modules, reached through Typer's classes (pmcs never imports click: newer Typer
+    # versions vendor it under another name), already loaded by Typer
+    core = sys.modules[TyperGroup.__mro__[1].__module__]
+    package = core.__name__.rpartition(".")[0]
+    for name in (core.__name__, package + ".decorators", package + ".formatting", typer.core.__name__):
+        module = sys.modules.get(name)
+        if module is not None and hasattr(module, "_"):
             module._ = say
 
 
