@@ -177,6 +177,10 @@ def test_init_records_estate_and_db_check_and_backup(pmcs, tmp_path):
     assert sqlite3.connect(backup).execute("SELECT code FROM units").fetchall() == [("1-1-101",)]
     again = pmcs("db", "backup", str(backup))
     assert again.exit_code == 1 and "already exists" in again.stderr
+    unmounted = tmp_path / "mnt" / "usb" / "backup.db"  # the stick is not there: no copy on this disk
+    result = pmcs("db", "backup", str(unmounted))
+    assert result.exit_code == 1 and "does not exist" in result.stderr and "mounted" in result.stderr
+    assert not (tmp_path / "mnt").exists()
 
 
 def test_db_check_fails_on_a_broken_foreign_key(pmcs):

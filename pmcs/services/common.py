@@ -40,6 +40,8 @@ def new_file(dest: str, exists_key: str, exists_hint: str):
         raise UserError("error.file_write", path=str(path), detail=e.strerror or str(e)) from None
     if exists:
         raise UserError(exists_key, hint=exists_hint, path=str(path))
+    if not path.parent.is_dir():  # not made: a backup to an unmounted /mnt/usb would stay on this disk
+        raise UserError("error.no_folder", hint="hint.no_folder", folder=str(path.parent))
     return path
 
 

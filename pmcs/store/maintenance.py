@@ -8,8 +8,8 @@ from pmcs.store.db import Database, create_private_file
 
 
 def backup_to(db: Database, path: Path) -> None:
-    """Online backup (works while others write); the copy is created 0600 first."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Online backup (works while others write); the copy is created 0600 first, in a folder
+    that must already be there (services/common.new_file)."""
     create_private_file(path)
     try:
         dest = sqlite3.connect(str(path))
