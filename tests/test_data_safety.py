@@ -55,6 +55,7 @@ def test_backup_restores_to_an_identical_database(demo_db, tmp_path):
     ok(run(db, "complaint", "add", "--unit", "1-1-101", "--channel", "phone", "--category", "fees",
            "--description", "物业费疑问", "--remedy", "解释", actor="S001"))  # a fresh write still in the -wal
     backup = tmp_path / "copies" / "backup.db"
+    backup.parent.mkdir()  # the backup's folder is there (a mounted drive); pmcs makes none
     ok(run(db, "db", "backup", backup))
     assert not Path(f"{backup}-wal").exists()  # one self-contained file
     source = snapshot(db)
