@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pmcs.core.reminders import DueItem
+from pmcs.core.scores import HANDLER_STEPS
 from pmcs.i18n import t
 from pmcs.services.reminders import provider, window
 from pmcs.store.office import due_open_steps, due_open_steps_window
@@ -14,8 +15,9 @@ def _items(rows):
         what = labels.get((kind, r["step"]))
         if what is None:
             what = labels[kind, r["step"]] = t(f"step.{kind}.{r['step']}")
-        # 谁受理，谁跟进: complaints go to the acceptor; repairs to the technician once dispatched
-        owner = r["handler"] if kind == "repair" and r["handler"] else r["acceptor"]
+        # 谁受理，谁跟进: the acceptor, but for the steps the handler carries out (the complaint's
+        # proposal, the repair itself): the one reminded is the one the scorecard holds to it
+        owner = r["handler"] if (kind, r["step"]) in HANDLER_STEPS and r["handler"] else r["acceptor"]
         variant = r["severity"] if kind == "complaint" else r["urgency"] if kind == "repair" else None
         yield DueItem(kind=kind, ref=r["number"], what=what, unit=r["unit"], owner=owner,
                       due_at=r["due_at"], severity=variant if variant in ("major", "emergency") else "normal")
