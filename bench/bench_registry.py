@@ -229,6 +229,7 @@ def main() -> None:
         write_people(people_csv, n_people, codes, "utf-8")
         write_people(people_gb, n_people, codes, "gb18030")
         base = work / "units.db"
+        timed([pmcs, "--db", str(base), "init"], env)
         timed([pmcs, "--db", str(base), "unit", "import", str(units_csv)], env)
         con = sqlite3.connect(base)
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -50,6 +50,7 @@ def build_estate(db: Path, households: int) -> None:
     from pmcs.store import demo as dq
 
     s = Session(db, actor="bench", clock=FixedClock(datetime.fromisoformat(NOW)))
+    s.create()
     now = s.now_iso()
     units, people = [], []
     for i in range(households):

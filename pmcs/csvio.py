@@ -37,8 +37,9 @@ SNIFF_BYTES = 1 << 20  # encoding is decided on the first 1 MiB
 FIELD_LIMIT = 10 * 1024 * 1024  # one cell may not exceed 10 MB
 _PROBE = "a,\"'\r\n"  # readable encodings must spell these as ASCII does
 _GB = {"gbk", "gb2312"}  # cp936 looks up as gbk; gb18030 is their superset
-_HEADER_MARKS = re.compile(
-    r"^[\s*]+|(?:[\s*]|[(（]\s*(?:必填|选填|required|optional)\s*[)）])+$", re.IGNORECASE
+_HEADER_MARKS = re.compile(  # leading/trailing stars, (必填)/(required), a unit: (㎡), （元）, (m2)
+    r"^[\s*]+|(?:[\s*]|[(（]\s*(?:必填|选填|required|optional|㎡|m²|m2|平方米|平米|元|yuan|¥|￥)\s*[)）])+$",
+    re.IGNORECASE,
 )
 
 

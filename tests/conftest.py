@@ -49,11 +49,16 @@ def db_path(tmp_path):
 class Runner:
     """Runs pmcs in-process with --db pointing at the test database."""
 
-    def __init__(self, db_path):
+    def __init__(self, db_path, create=True):
         from typer.testing import CliRunner
+
+        from pmcs.store import open_db
 
         self.db_path = db_path
         self.runner = CliRunner()
+        if create:  # an office's database, as `pmcs init` leaves it
+            db_path.parent.mkdir(parents=True, exist_ok=True)
+            open_db(db_path).close()
 
     def __call__(self, *args, input=None, db=True, actor="王芳"):
         from pmcs.cli import app
@@ -88,9 +93,6 @@ class Runner:
 
 @pytest.fixture
 def pmcs(db_path):
-    from pmcs.store import open_db
-
-    open_db(db_path).close()  # an office's database, as `pmcs init` leaves it
     return Runner(db_path)
 
 

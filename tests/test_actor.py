@@ -25,15 +25,21 @@ def office(pmcs):
     return pmcs
 
 
-def test_a_fresh_database_is_set_up_without_as(pmcs, tmp_path):
-    """init, the first staff, then the registry imports: nobody on the staff to name yet."""
+def test_a_fresh_database_is_set_up_without_as_until_the_first_staff_member(pmcs, tmp_path):
+    """init and the first staff member: nobody on the staff to name yet. From then on every
+    change names one (a set-up office's unit import was recorded as the login 'root')."""
     login = getpass.getuser()
     pmcs.ok("init", actor=None)
     pmcs.ok("staff", "add", "--name", "王芳", "--team", "客服", actor=None)
-    pmcs.ok("staff", "add", "--name", "刘工", "--team", "工程", actor=None)
-    pmcs.ok("unit", "import", csv(tmp_path, "房号\n3-2-1502\n3-2-1503\n"), actor=None)
-    pmcs.ok("person", "import", csv(tmp_path, "姓名,房号,身份\n张三,3-2-1502,业主\n"), actor=None)
-    assert pmcs.rows("SELECT DISTINCT actor FROM events") == [(login,)]
+    units = csv(tmp_path, "房号\n3-2-1502\n3-2-1503\n")
+    before = pmcs.dump()
+    refused = pmcs("unit", "import", units, actor=None)
+    assert refused.exit_code == 1 and "--as" in refused.stderr and pmcs.dump() == before
+    pmcs.ok("staff", "add", "--name", "刘工", "--team", "工程", actor="王芳")
+    pmcs.ok("unit", "import", units, actor="S001")
+    pmcs.ok("person", "import", csv(tmp_path, "姓名,房号,身份\n张三,3-2-1502,业主\n"), actor="王芳")
+    assert pmcs.rows("SELECT DISTINCT actor FROM events WHERE entity IN ('unit', 'person')") == [("S001",)]
+    assert pmcs.rows("SELECT DISTINCT actor FROM events WHERE entity = 'staff' ORDER BY id") == [(login,), ("S001",)]
     pmcs.ok("init", actor=None)  # again: nothing to write, nobody asked
 
 

@@ -35,7 +35,9 @@ def registry(s):
 
 
 def new_session(path):
-    return Session(path, actor="王芳", clock=FixedClock(NOW))
+    s = Session(path, actor="王芳", clock=FixedClock(NOW))
+    s.create()  # another office's database, as `pmcs init` leaves it
+    return s
 
 
 @pytest.fixture

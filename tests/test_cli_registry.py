@@ -243,3 +243,12 @@ def test_an_unknown_command_is_named_once_with_one_suggestion(pmcs):
     assert r.exit_code == 2 and r.stderr.splitlines()[-1] == "hint: see: pmcs --help"  # no double space
     r = pmcs("--lang", "zh", "complaint", "shw")
     assert r.exit_code == 2 and r.stderr.splitlines()[0] == "错误: 没有这个命令：shw；是不是要输入 show？"
+
+
+def test_the_words_offices_write_for_roles_are_taken(pmcs):
+    """家属 for a family member, 主管 for a supervisor: Excel sheets say so, and were refused."""
+    pmcs.ok("unit", "add", "1-1-101")
+    pmcs.ok("person", "add", "--name", "李小明", "--unit", "1-1-101", "--role", "家属")
+    pmcs.ok("staff", "add", "--name", "赵主管", "--team", "客服", "--role", "主管")
+    assert pmcs.rows("SELECT role FROM person_units") == [("family",)]
+    assert pmcs.rows("SELECT role FROM staff WHERE name = '赵主管'") == [("supervisor",)]

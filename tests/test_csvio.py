@@ -25,7 +25,10 @@ from pmcs.csvio import (
     write_csv,
     write_private,
 )
+from pmcs.core.registry import UNIT
 from pmcs.errors import UserError
+
+UNIT_FIELDS = UNIT.fields
 
 FIELDS = (
     Field("code", aliases=("房号", "unit")),
@@ -193,6 +196,12 @@ def test_header_aliases(tmp_path, header):
     src = read_csv(write(tmp_path, data), FIELDS, required=["code", "name"])
     assert src.columns == ["code", "name"]
     assert rows(src) == [(2, {"code": "1-101", "name": "张三"})]
+
+
+@pytest.mark.parametrize("header", ["建筑面积(㎡)", "面积（平方米）", "area (m2)", "*面积"])
+def test_a_unit_after_a_header_is_read_past(tmp_path, header):
+    src = read_csv(write(tmp_path, f"房号,{header}\r\n1-101,88.5\r\n".encode()), UNIT_FIELDS)
+    assert src.columns == ["code", "area"] and src.ignored == []
 
 
 def test_unknown_columns_ignored_and_order_kept(tmp_path):

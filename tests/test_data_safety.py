@@ -191,7 +191,8 @@ def test_the_released_foundation_database_migrates_and_keeps_every_record(tmp_pa
 def test_database_wal_and_shm_left_by_a_killed_import_are_0600(tmp_path):
     db = tmp_path / "office.db"
     people = write_people_csv(tmp_path / "people.csv", 20_000, 1)
-    p = start(db, "person", "import", people)  # creates the database, under umask 022
+    ok(run(db, "init"))  # creates the database, under umask 022
+    p = start(db, "person", "import", people)
     while p.poll() is None and not (db.exists() and lock_held(db)):
         time.sleep(0.005)
     time.sleep(0.2)
@@ -227,6 +228,7 @@ def test_backups_exports_and_purge_files_are_0600_under_umask_022(demo_db, tmp_p
 @needs_script
 def test_an_export_with_personal_data_over_an_existing_readable_file_makes_it_private(tmp_path):
     db = tmp_path / "office.db"
+    ok(run(db, "init"))
     ok(run(db, "person", "add", "--name", "张三", "--phone", "13812345678"))
     target = tmp_path / "people.csv"
     target.write_text("old\n")

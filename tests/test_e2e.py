@@ -58,15 +58,18 @@ def test_demo_then_unit_list_as_json_and_plain_text_when_piped(tmp_path):
     assert "3-2-1502" in table.stdout
 
 
-def test_a_read_of_a_mistyped_database_path_fails_and_makes_no_file(tmp_path):
+def test_a_mistyped_database_path_fails_and_makes_no_file(tmp_path):
     """cron's `remind` with PMCS_DB mistyped used to make an empty database and report nothing
-    due, every morning; `db check` called it sound."""
+    due, every morning; `db check` called it sound; a refused write left the file behind."""
     assert_ok(run(tmp_path, "init"))
     typo = tmp_path / "offce.db"
-    for args in (["remind"], ["db", "check"], ["today"], ["unit", "list"]):
+    for args in (["remind"], ["db", "check"], ["today"], ["unit", "list"], ["staff", "deactivate", "S001"],
+                 ["config", "sla", "set", "repair.completed", "2h"], ["unit", "add", "1-1-101"]):
         result = run(tmp_path, "--db", typo, *args)
         assert result.returncode == 3 and "no database at" in result.stderr and "pmcs init" in result.stderr, args
         assert not typo.exists()
+    typo.touch()  # an empty file is no database either: not migrated into one by a read
+    assert run(tmp_path, "--db", typo, "today").returncode == 3 and typo.stat().st_size == 0
 
 
 def test_an_error_is_one_line_and_a_hint_on_stderr_with_its_exit_code(tmp_path):
@@ -100,6 +103,7 @@ def test_python_dash_m_pmcs_reports_the_version(tmp_path):
 
 
 def test_database_and_backup_are_private_to_the_user(tmp_path):
+    assert_ok(run(tmp_path, "init"))
     assert_ok(run(tmp_path, "unit", "add", "1-1-101"))
     db = tmp_path / "office.db"
     assert mode(db) == 0o600
@@ -116,7 +120,7 @@ def test_database_and_backup_are_private_to_the_user(tmp_path):
 def test_without_pmcs_db_the_database_lives_under_home(tmp_path):
     env = cron_env(tmp_path)
     del env["PMCS_DB"]
-    result = subprocess.run([PMCS, "unit", "add", "1-1-101"], env=env, cwd=tmp_path, stdin=subprocess.DEVNULL,
+    result = subprocess.run([PMCS, "init"], env=env, cwd=tmp_path, stdin=subprocess.DEVNULL,
                             capture_output=True, encoding="utf-8", timeout=60, umask=0o022)
     assert_ok(result)
     found = list(Path(env["HOME"]).rglob("*.db"))

@@ -113,6 +113,17 @@ def test_upserting_an_unchanged_export_reports_no_update_and_writes_no_event(pmc
     assert pmcs.rows("SELECT count(*) FROM events") == events
 
 
+def test_a_row_without_dates_is_the_link_the_person_has_now(pmcs, tmp_path):
+    """P00001 lives in 1-1-101 since 2018; a sheet naming the unit without dates added a second link."""
+    pmcs.ok("unit", "add", "1-1-101")
+    pmcs.ok("person", "add", "--name", "陈凯宇", "--unit", "1-1-101", "--role", "occupant", "--from", "2018-07-09")
+    f = tmp_path / "p.csv"
+    f.write_text("ref,name,unit,role\nP00001,陈凯宇,1-1-101,occupant\n", encoding="utf-8")
+    events = pmcs.rows("SELECT count(*) FROM events")
+    assert "0 added, 0 updated" in pmcs.ok("person", "import", f, "--mode", "upsert").stdout
+    assert pmcs.rows("SELECT count(*) FROM person_units") == [(1,)] and pmcs.rows("SELECT count(*) FROM events") == events
+
+
 def test_duplicate_in_file_is_reported(pmcs, tmp_path):
     f = tmp_path / "u.csv"
     f.write_text("unit\n1-1-101\n1-1-101\n", encoding="utf-8")
@@ -317,6 +328,7 @@ def test_one_id_number_or_ref_under_two_names_is_refused_not_merged(pmcs, tmp_pa
     ["P00001,张三,{id},1-1-101", ",钱二,{id},1-1-102"],  # the ref on one row, the ID number on the other
     [",张三,{id},1-1-101", "P00001,钱二,,1-1-102"],
     [",张三,{id},1-1-101", "p1,钱二,,1-1-102"],  # the ref spelt another way
+    ["P00001,张三,,1-1-101", ",钱二,{id},1-1-102"],  # the ref with its number left blank, then the number
 ])
 def test_one_person_by_ref_and_by_id_number_under_two_names_is_refused(pmcs, tmp_path, rows):
     for code in ("1-1-101", "1-1-102"):

@@ -87,6 +87,9 @@ def test_listing_a_year_the_calendar_does_not_know_warns(office):
     result = office.ok("calendar", "list", "--year", "2027")
     assert "no data for 2027" in result.stderr
     assert "no data" not in office.ok("calendar", "list", "--year", "2026").stderr
+    for year in ("0", "1899", "3000"):  # --year 0 showed this year; 3000 no date pmcs stores
+        result = office("calendar", "list", "--year", year)
+        assert result.exit_code == 1 and "1900 to 2999" in result.stderr, year
 
 
 def test_days_that_change_nothing_move_nothing_and_say_nothing(accepted):

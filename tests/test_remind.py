@@ -81,6 +81,14 @@ def test_a_follow_up_in_the_past_is_refused(office):
     office.ok("comms", "add", "--party", "developer", "--name", "开发商", "--subject", "外墙渗水", "--follow-up", "2026-11-23")
 
 
+def test_a_follow_up_today_after_the_working_day_is_refused(office, monkeypatch):
+    """Due at 18:00 today, written at 23:59: it would be overdue the moment it is recorded."""
+    monkeypatch.setenv("PMCS_NOW", "2026-11-23T23:59:00+08:00")
+    result = office("comms", "add", "--party", "committee", "--name", "业委会", "--subject", "t", "--follow-up", "2026-11-23")
+    assert result.exit_code == 1 and "past" in result.stderr
+    office.ok("comms", "add", "--party", "committee", "--name", "业委会", "--subject", "t", "--follow-up", "2026-11-24")
+
+
 def test_a_communication_without_a_name_asks_for_name(office):
     """--name is what is missing (the party's name), not --party; a --person or --unit names it."""
     before = office.dump()

@@ -37,7 +37,7 @@ def list_(year: Optional[int] = typer.Option(None, "--year", "-y", help=t("opt.y
     fmt = check_format(format)
     s = session()
     rows = svc.list_days(s, year)
-    shown_year = year or s.today().year
+    shown_year = s.today().year if year is None else year
     if fmt == "table":
         shown = [r | {"weekday": weekday_name(r["weekday"]), "type": label("day_type", r["type"]),
                       "source": label("day_source", r["source"])} for r in rows]

@@ -132,11 +132,21 @@ def parse_choice(enum: str, value: str, field: str | None = None) -> str:
     return code
 
 
+# other words offices write for a choice (Excel sheets, habit): word -> code
+ALIASES = {
+    "link_role": {"家属": "family", "产权人": "owner", "房主": "owner", "租客": "tenant", "承租人": "tenant",
+                  "住户": "occupant", "实际居住人": "occupant"},
+    "staff_role": {"主管": "supervisor", "客服": "clerk", "主任": "manager", "经理": "manager"},
+}
+
+
 def _parse_choice(enum: str, value: str, field: str | None) -> str:
     from pmcs.errors import FieldError
 
     raw = (value or "").strip()
     low = raw.lower()
+    if raw in ALIASES.get(enum, {}):
+        return ALIASES[enum][raw]
     for code in ENUMS.get(enum, ()):
         en, zh = _CATALOG[f"enum.{enum}.{code}"]
         if low in (code.lower(), en.lower(), zh) or raw == zh:

@@ -136,7 +136,7 @@ MESSAGES = {
     "error.calendar_no_workday": ("no working day in the {days} days up to {day}: the calendar data is wrong",
                                   "截至 {day} 的 {days} 天内没有工作日：日历数据有误"),
     "hint.calendar_list": ("check the office's days with pmcs calendar list --year YEAR", "请用 pmcs calendar list --year 年份 检查登记的日子"),
-    "error.bad_year": ("{field}: '{value}' is not a year", "{field}：“{value}”不是有效年份"),
+    "error.bad_year": ("{field}: '{value}' is not a year from 1900 to 2999", "{field}：“{value}”不是 1900 至 2999 之间的年份"),
     "error.workdays_range": ("{field}: {value} must be between 0 and {max}", "{field}：{value} 必须在 0 到 {max} 之间"),
     "error.sla_unknown_key": ("{field}: unknown SLA key '{value}'", "{field}：没有时限项“{value}”"),
     "hint.sla_list": ("see the keys with pmcs config sla list", "请用 pmcs config sla list 查看全部时限项"),

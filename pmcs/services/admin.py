@@ -11,6 +11,7 @@ from pmcs.store import registry as q
 def init(s, estate: str | None) -> dict:
     from pmcs.services.duties import seed_defaults
 
+    s.create()  # init makes the database (the only command besides demo that may)
     with s.write():
         seed_defaults(s)
         current = q.meta_get(s.db, "estate")

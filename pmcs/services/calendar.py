@@ -12,7 +12,7 @@ from datetime import date
 from pmcs.core import sla as rules
 from pmcs.core.calendar import CALENDAR_DAY, WorkCalendar, package_knows
 from pmcs.core.durations import parse_duration
-from pmcs.core.fields import parse_date, validate
+from pmcs.core.fields import FIRST_YEAR, LAST_YEAR, parse_date, validate
 from pmcs.errors import FieldError
 from pmcs.services.common import open_csv, what
 from pmcs.services.deadlines import recount
@@ -161,8 +161,8 @@ def list_days(s, year: int | None = None, lang: str | None = None) -> list[dict]
     workdays and the office's days, each with its weekday, type, name or note and source."""
     from pmcs.i18n import get_lang
 
-    year = year or s.today().year
-    if not 1900 <= year <= 9998:
+    year = s.today().year if year is None else year
+    if not FIRST_YEAR <= year <= LAST_YEAR:  # the dates pmcs stores (--year 0 was this year)
         raise FieldError("year", "error.bad_year", value=year)
     cal = calendar(s)
     if not package_knows(year):  # its holidays are not known: only what the office declared is listed

@@ -45,7 +45,8 @@ def add_comm(s, *, party_type, party_name, subject, summary=None, channel=None, 
     if not subj:
         raise UserError("error.required", field="subject")
     follow = parse_date(follow_up, "follow_up").isoformat() if follow_up else None
-    if follow and follow < s.today().isoformat():  # due before it is written: overdue at once
+    # due (at the day's end of work) before it is even written: overdue at once
+    if follow and due_moment(date.fromisoformat(follow), local_zone()) < s.now():
         raise FieldError("follow_up", "error.date_past", value=follow, today=s.today().isoformat())
     with s.write():
         u = get_unit(s, unit) if unit else None

@@ -169,6 +169,8 @@ def _place_person(s, writer, rec, mode, seen, person_cols, result, errors, line)
         if mode == "insert":
             errors.add(line, "ref", _t("error.exists", what=what("person"), ref=q.person_ref(current["id"])))
             return None
+        if current.get("id_number"):  # a later row giving only that number is this person (even
+            seen[current["id_number"]] = current["id"]  # if this row leaves the number blank)
         result.updated += writer.update(current, {c: rec.get(c) for c in person_cols})
         pid = current["id"]
     else:

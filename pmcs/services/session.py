@@ -37,11 +37,12 @@ class Session:
 
     @property
     def db(self):
-        """The database, opened on first use. Only a write creates a missing file: a read
-        (`remind` from cron, `db check`, a list) of a mistyped path must not answer "nothing
-        due", "sound" or "no rows" from a database it has just made empty."""
+        """The database, opened on first use. Only `init` and `demo` make a missing one
+        (Session.create): any other command on a mistyped path — cron's `remind`, `db check`,
+        a write refused or not — must fail, not answer "nothing due", "sound" or "done" from a
+        database it has just made empty. An empty file counts as missing."""
         if self._db is None:
-            if not self.db_path.exists():
+            if not _holds_a_database(self.db_path):
                 from pmcs.errors import NotFound
 
                 raise NotFound("error.db_missing", hint="hint.db_missing", path=str(self.db_path))
@@ -54,7 +55,7 @@ class Session:
         self._db = open_db(self.db_path)
 
     def create(self) -> None:
-        """Open the database, making it if missing (init, demo and writes do)."""
+        """Open the database, making it if missing (init and demo do)."""
         if self._db is None:
             self._open()
 
@@ -64,7 +65,6 @@ class Session:
         it begins — before anything is written, so that adding the first staff member does not
         change who is adding them — and is asked for only if the transaction records a change
         (`pmcs init` on a set-up database writes nothing and needs nobody)."""
-        self.create()  # a write may make the database (init, demo, a first staff add)
         if self._actor is not None or self.db.writing:  # settled already, or an outer write's
             with self.db.write() as db:
                 yield db
@@ -97,10 +97,10 @@ class Session:
     def _resolve_actor(self) -> str:
         """The one place the rule lives. ``--as`` names an active staff member by code or by a
         name only one active member has; the code is what is stored (and kept for the session).
-        Setting up is the exception: while the office has no active staff member a name given
-        is recorded as typed (the first ``staff add``), and without ``--as`` the computer's
-        login is recorded while the database holds no case yet (staff, units and people
-        imported before the office starts work). Anything else is refused, nothing written."""
+        Setting up is the exception: while the office has no active staff member (a new
+        database, before the first ``staff add``) a name given is recorded as typed, and
+        without ``--as`` the computer's login. From the first staff member on, every change
+        names one. Anything else is refused, nothing written."""
         from pmcs.errors import UserError
         from pmcs.store import registry as q
 
@@ -118,7 +118,7 @@ class Session:
             if not q.has_active_staff(self.db):
                 return given
             raise UserError("error.actor_unknown", hint="hint.acceptor", actor=given)
-        if not q.has_cases(self.db):
+        if not q.has_active_staff(self.db):
             return _login()
         raise UserError("error.actor_missing", hint="hint.acceptor")
 
@@ -175,3 +175,10 @@ def to_iso(moment: datetime) -> str:
 
 def from_iso(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _holds_a_database(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False

@@ -129,6 +129,10 @@ class PeopleWriter(_Writer):
                               json_object('end', l."end", 'role', l.role, 'start', l.start, 'unit', u.code)
                        FROM person_units l JOIN units u ON u.id = l.unit_id WHERE l.id > :after ORDER BY l.id"""
 
+    _SAME_LINK = 'SELECT 1 FROM person_units WHERE person_id = ? AND unit_id = ? AND role = ? AND start IS ? AND "end" IS ?'
+    # a row without dates is the link the person has now, whatever day it began
+    _CURRENT_LINK = 'SELECT 1 FROM person_units WHERE person_id = ? AND unit_id = ? AND role = ? AND "end" IS NULL'
+
     def __init__(self, db, now, actor):
         super().__init__(db, now, actor)
         self.rows: list[tuple] = []
@@ -192,9 +196,8 @@ class PeopleWriter(_Writer):
         key = (pid, unit_id, role, start, end)
         if key in self.link_keys:
             return
-        if not self.added(pid) and self.db.scalar(
-            'SELECT 1 FROM person_units WHERE person_id = ? AND unit_id = ? AND role = ? AND start IS ? AND "end" IS ?', key
-        ):
+        if not self.added(pid) and self.db.scalar(self._SAME_LINK if start or end else self._CURRENT_LINK,
+                                                   key if start or end else key[:3]):
             return
         self.link_keys.add(key)
         self.links.append(key + (self.now,))
