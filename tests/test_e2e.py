@@ -126,3 +126,22 @@ def test_without_pmcs_db_the_database_lives_under_home(tmp_path):
     found = list(Path(env["HOME"]).rglob("*.db"))
     assert len(found) == 1 and mode(found[0]) == 0o600, found
     assert not list(tmp_path.glob("*.db"))  # nothing dropped in the working directory
+
+
+def test_the_readme_runs_as_written(tmp_path):
+    """The quick start's `pmcs demo && pmcs today`, then every command of the README's tour, in
+    order, pasted into a shell that stops at the first failure (a newcomer found four that failed)."""
+    import re
+    import shutil
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    tour = "\n".join(re.findall(r"```sh\n(.*?)```", readme, re.S)[2:])
+    env = cron_env(tmp_path, PMCS_TZ="Asia/Shanghai", LANG="C.UTF-8")
+    del env["PMCS_DB"]  # the default database, as on a fresh machine
+    env["PATH"] = f"{Path(PMCS).parent}:{env['PATH']}"
+    bash = shutil.which("bash")
+    for script in ("pmcs demo && pmcs today", "set -e\n" + tour):
+        result = subprocess.run([bash, "-c", script], env=env, cwd=tmp_path, capture_output=True, encoding="utf-8",
+                                errors="replace", timeout=300, stdin=subprocess.DEVNULL)
+        assert result.returncode == 0, (script[-300:], result.stdout[-1500:], result.stderr[-1500:])
+        assert "Traceback" not in result.stderr
