@@ -90,6 +90,7 @@ def test_day_types(text, workday):
     ("30m", 30, "m", "30m"), ("4h", 4, "h", "4h"), ("2d", 2, "d", "2d"), ("3wd", 3, "wd", "3wd"),
     (" 4 H ", 4, "h", "4h"), ("30分钟", 30, "m", "30m"), ("4小时", 4, "h", "4h"), ("2天", 2, "d", "2d"),
     ("3个工作日", 3, "wd", "3wd"), ("eod", 0, "eod", "eod"), ("0wd", 0, "eod", "eod"), ("当天", 0, "eod", "eod"),
+    ("0个工作日", 0, "eod", "eod"),
 ])
 def test_durations_parse_to_their_canonical_text(text, amount, unit, canonical):
     d = parse_duration(text)

@@ -71,6 +71,8 @@ def parse_duration(text, field: str = "duration") -> Duration:
     if unit is None:
         raise FieldError(field, "error.bad_duration", value=raw)
     amount = int(m.group(1))
+    if amount == 0 and unit == "wd":  # 0个工作日 / 0 workdays: the same as 0wd
+        return Duration(0, "eod")
     if amount <= 0 or amount > MAX_AMOUNT[unit]:
         raise FieldError(field, "error.duration_range", value=raw, max=f"{MAX_AMOUNT[unit]}{unit}")
     return Duration(amount, unit)
