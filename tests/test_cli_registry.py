@@ -166,6 +166,7 @@ def test_init_records_estate_and_db_check_and_backup(pmcs, tmp_path):
     import os
     import stat
 
+    assert "no estate name yet" in pmcs.ok("init").stdout  # not "(estate: )"
     assert "锦绣华庭" in pmcs.ok("init", "--estate", "锦绣华庭").stdout
     pmcs.ok("unit", "add", "1-1-101")
     assert "sound" in pmcs.ok("db", "check").stdout

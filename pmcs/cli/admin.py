@@ -14,7 +14,7 @@ db_app = typer.Typer(help=t("cmd.db"), no_args_is_help=True)
 
 def init(estate: Optional[str] = typer.Option(None, "--estate", help=t("opt.estate"))):
     info = svc.init(session(), estate)
-    done("init.done", path=info["path"], estate=info["estate"])
+    done("init.done" if info["estate"] else "init.done_unnamed", path=info["path"], estate=info["estate"])
 
 
 def demo(seed: int = typer.Option(2026, "--seed", help=t("opt.seed")),

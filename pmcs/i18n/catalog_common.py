@@ -77,6 +77,8 @@ MESSAGES = {
     "cmd.init": ("Create the database and record the estate's name.", "创建数据库并记录小区名称。"),
     "opt.estate": ("The estate's name.", "小区名称。"),
     "init.done": ("Database ready: {path} (estate: {estate})", "数据库已就绪：{path}（小区：{estate}）"),
+    "init.done_unnamed": ("Database ready: {path} (no estate name yet: pmcs init --estate NAME)",
+                          "数据库已就绪：{path}（尚未设置小区名称：pmcs init --estate 名称）"),
     "cmd.db": ("Database upkeep: backup and check.", "数据库维护：备份与检查。"),
     "cmd.db.backup": ("Copy the database safely, even while it is in use.", "安全地备份数据库（使用中也可以）。"),
     "arg.backup_path": ("Where to write the backup.", "备份文件的保存位置。"),
