@@ -120,12 +120,12 @@ def make_app(kind: str) -> typer.Typer:
                                     repeat=repeat, limit=limit)
         list_cases(rows, kind, fmt, session().now_iso(), total=total, upto=svc.COUNT_UPTO)
 
-    list_params = list(inspect.signature(list_, eval_str=True).parameters.values())
     absent = {"about": not names_about(wf), "category": "category" not in wf.fields,  # complaints only
               "repeat": not flags_repeats(wf), "handler": "handler" not in wf.fields}  # requests have none
-    list_params = [p for p in list_params if not absent.get(p.name)]
-    unset = {"about": None, "category": None, "repeat": False, "handler": None}
-    app.command("list", help=t("cmd.case.list"))(_command(lambda **kw: list_(**unset | kw), list_params, None))
+    params = inspect.signature(list_, eval_str=True).parameters.values()
+    unset = {p.name: p.default.default for p in params if absent.get(p.name)}  # the options' own defaults
+    app.command("list", help=t("cmd.case.list"))(_command(
+        lambda **kw: list_(**unset | kw), [p for p in params if p.name not in unset], None))
 
     if kind == "repair":
         @app.command("reassign", help=t("cmd.repair.reassign"))

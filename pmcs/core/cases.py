@@ -64,6 +64,13 @@ def parse_state(kind: str, text: str, catalog: dict) -> str:
                      choices=", ".join(f"{c} ({catalog[f'state.{c}'][1]})" for c in STATES))
 
 
+def about_code(text: str, staff_code) -> str:
+    """Whom a complaint is about, as stored: ``-`` for nobody on the staff, else the code
+    ``staff_code(text)`` finds (someone who has left may be named)."""
+    text = text.strip()
+    return NOT_STAFF if text == NOT_STAFF else staff_code(text)
+
+
 def check_about(values: dict) -> None:
     """``about`` (被投诉员工) belongs to staff-attitude complaints only; elsewhere it would be
     stored and shown but never counted, a silent mistake."""

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 
 from pmcs.i18n import label, t
-from pmcs.render.history import local_time
-from pmcs.render.output import console, emit_rows, grid, key_values
+from pmcs.render.history import ENUM_OF, local_time
+from pmcs.render.output import emit_rows, grid, key_values
 
 LIST_COLUMNS = ("number", "step", "unit", "category", "acceptor", "handler", "due", "late")
 
@@ -177,8 +176,7 @@ def _move_row(add, move: dict) -> None:
 
 
 def _value(name: str, value) -> str:
-    enums = {"channel": "channel", "reply_channel": "channel", "severity": "severity", "nature": "nature",
-             "urgency": "urgency", "verdict": "verdict", "type": "request_type", "paid": "paid"}
+    enums = ENUM_OF["case"]  # the enumeration of each case field's codes, as history reads them
     if name in enums:
         return label(enums[name], value)
     from pmcs.core.cases import NOT_STAFF  # not at the top: `remind` and `today` import this module

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from pmcs.clock import local_zone
 from pmcs.core import case_io as rules
-from pmcs.core.cases import NOT_STAFF, check_about, flags_repeats
+from pmcs.core.cases import about_code, check_about, flags_repeats
 from pmcs.core.cases import due_at as compute_due
 from pmcs.core.fields import Schema, check_year, validate
 from pmcs.core.workflow import CLOSED, STEP_ENDINGS, WORKFLOWS
@@ -215,8 +215,7 @@ class _Job:
             if rec.get(name):
                 rec[name] = attempt(refs.staff_code, rec[name], name)
         if rec.get("about"):
-            about = rec["about"].strip()
-            rec["about"] = NOT_STAFF if about == NOT_STAFF else attempt(refs.staff_code, about, "about")
+            rec["about"] = attempt(about_code, rec["about"], lambda text: refs.staff_code(text, "about"))
         if rec.get("category"):
             rec["category"] = attempt(refs.category, rec["category"])
             if rec["category"]:

@@ -111,10 +111,9 @@ def _resolve_refs(s, wf, values: dict) -> dict:
         if values.get(name):
             values[name] = _staff_code(s, values[name])
     if values.get("about"):
-        from pmcs.services.staff import get_staff
+        from pmcs.services.staff import staff_filter
 
-        about = values["about"].strip()
-        values["about"] = rules.NOT_STAFF if about == rules.NOT_STAFF else get_staff(s, about)["code"]
+        values["about"] = rules.about_code(values["about"], lambda text: staff_filter(s, text))
     if values.get("category"):
         values["category"] = category_code(s, values["category"])
     if values.get("appointment"):
@@ -369,8 +368,7 @@ def _about_filter(s, wf, about: str) -> str:
 
     if not rules.names_about(wf):
         raise UsageError("error.about_filter_kind")
-    about = about.strip()
-    return rules.NOT_STAFF if about == rules.NOT_STAFF else staff_filter(s, about)
+    return rules.about_code(about, lambda text: staff_filter(s, text))
 
 
 def _extra_move(wf, case: dict, action: str) -> str:

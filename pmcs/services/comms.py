@@ -65,8 +65,6 @@ def add_comm(s, *, party_type, party_name, subject, summary=None, channel=None, 
     return row | {"ref": ref}
 
 
-
-
 def done_comm(s, ref: str, note=None) -> dict:
     with s.write():
         row = get_comm(s, ref)

@@ -19,11 +19,6 @@ TEMPLATE_REF = "handover_template"
 _TEXT = Field("text", max_len=200)
 
 
-def who(s) -> str:
-    """The acting staff member's code (Session.actor settles who acts)."""
-    return s.actor
-
-
 def staff_names(s) -> dict[str, str]:
     return q.staff_names(s.db)
 
@@ -110,7 +105,7 @@ def start(s, unit: str, owner: str, date=None) -> dict:
         person = get_person(s, owner)
         now = s.now_iso()
         row = {"unit_id": u["id"], "person_id": person["id"], "status": "open", "date": day, "started_at": now,
-               "started_by": who(s), "updated_at": now}
+               "started_by": s.actor, "updated_at": now}
         row["id"] = q.insert_handover(s.db, row)
         q.copy_template(s.db, row["id"])
         s.record("handover", u["code"], "start", None, {"owner": person_ref(person["id"]), "name": person["name"],
@@ -133,7 +128,7 @@ def tick(s, unit: str, item: str, value=None, note=None) -> dict:
             prev = q.previous_reading(s.db, h["unit_id"], check["code"], h["id"])
             previous = rules.parse_reading(repr(prev)) if prev is not None else None
         clean = rules.clean_value(check, value, previous)
-        now, by = s.now_iso(), who(s)
+        now, by = s.now_iso(), s.actor
         changes = {"state": "done", "value": clean, "reason": None, "note": note, "by": by, "at": now}
         q.update_check(s.db, check["id"], changes)
         if check["kind"] == "reading":
@@ -151,7 +146,7 @@ def waive(s, unit: str, item: str, reason: str) -> dict:
     with s.write():
         h, check = _open_item(s, unit, item, "waive")
         text = rules.plan_waive(check, clean_value(_TEXT, reason))
-        changes = {"state": "waived", "value": None, "reason": text, "by": who(s), "at": s.now_iso()}
+        changes = {"state": "waived", "value": None, "reason": text, "by": s.actor, "at": s.now_iso()}
         q.update_check(s.db, check["id"], changes)
         s.record("handover", h["unit"], "waive", {"state": check["state"]},
                  {"item": check["code"], "state": "waived", "reason": text})
@@ -174,7 +169,7 @@ def complete(s, unit: str, date=None) -> dict:
         day = _date(s, date) if date else h["date"]
         if day < h["date"]:
             raise UserError("error.handover_before_start", unit=h["unit"], value=day, start=h["date"])
-        now, by = s.now_iso(), who(s)
+        now, by = s.now_iso(), s.actor
         q.update_handover(s.db, h["id"], {"status": "completed", "date": day, "completed_at": now, "completed_by": by,
                                           "updated_at": now})
         if h["unit_status"] != "handed_over":

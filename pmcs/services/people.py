@@ -4,7 +4,7 @@ from __future__ import annotations
 from pmcs.core.fields import clean_record, clean_value
 from pmcs.core.ids import born_after
 from pmcs.core.registry import LINK, PERSON, check_link_dates
-from pmcs.services.common import check_search, before_of, public, what
+from pmcs.services.common import check_search, before_of, public
 from pmcs.errors import FieldError, NotFound, UserError
 from pmcs.i18n import label
 from pmcs.services.units import get_unit

@@ -13,7 +13,7 @@ from pmcs.core.fields import Field, clean_value, parse_date
 from pmcs.core.ids import parse_numbered
 from pmcs.core.reminders import DueItem
 from pmcs.errors import NotFound, UserError
-from pmcs.services.handover import staff_names, who
+from pmcs.services.handover import staff_names
 from pmcs.services.reminders import provider
 from pmcs.services.session import from_iso, to_iso
 from pmcs.store import handover as q
@@ -62,7 +62,7 @@ def add_defect(s, unit: str, text: str, size: str, *, due=None, handler=None) ->
         row = {"number": number, "year": year, "seq": seq, "unit_id": u["id"], "handover_id": h["id"] if h else None,
                "text": body, "size": size_code, "handler": handler_code, "status": "open", "due_at": due_at,
                "due_given": 1 if due_day else 0,
-               "recorded_at": to_iso(now), "recorded_by": who(s), "updated_at": to_iso(now)}
+               "recorded_at": to_iso(now), "recorded_by": s.actor, "updated_at": to_iso(now)}
         q.insert_rect(s.db, row)
         s.record("rectification", number, "create", None, {"unit": u["code"], "text": body, "size": size_code,
                                                            "handler": handler_code, "due_at": due_at})
@@ -77,7 +77,7 @@ def fix(s, ref: str, note=None) -> dict:
         status = rules.rect_move(r, "fix")
         now = s.now()
         revisit = to_iso(rules.revisit_due(now, **ctx))
-        changes = {"status": status, "fixed_at": to_iso(now), "fixed_by": who(s), "fix_note": note,
+        changes = {"status": status, "fixed_at": to_iso(now), "fixed_by": s.actor, "fix_note": note,
                    "revisit_due_at": revisit, "updated_at": to_iso(now)}
         q.update_rect(s.db, r["id"], changes)
         s.record("rectification", r["number"], "fix", {"status": r["status"], "due_at": r["due_at"]},
@@ -97,7 +97,7 @@ def revisit(s, ref: str, verdict: str, comment=None) -> dict:
         status = rules.rect_move(r, "revisit_unsatisfied" if code == "unsatisfied" else "revisit")
         now = s.now()
         changes = {"status": status, "verdict": code, "comment": comment, "revisited_at": to_iso(now),
-                   "revisited_by": who(s), "updated_at": to_iso(now)}
+                   "revisited_by": s.actor, "updated_at": to_iso(now)}
         if status == "open":
             changes |= {"due_at": to_iso(rules.fix_due(r["size"], now, **ctx)), "due_given": 0, "fixed_at": None, "fixed_by": None,
                         "revisit_due_at": None, "reopen_count": r["reopen_count"] + 1}

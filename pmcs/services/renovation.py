@@ -17,7 +17,6 @@ from pmcs.core.ids import parse_numbered
 from pmcs.core.handover import label_of
 from pmcs.core.reminders import DueItem
 from pmcs.errors import NotAllowed, NotFound, UserError
-from pmcs.services.handover import who
 from pmcs.services.reminders import provider
 from pmcs.services.session import to_iso
 from pmcs.store import renovation as q
@@ -71,7 +70,7 @@ def apply(s, unit: str, *, contractor, manager, manager_phone, start, end, worke
         row = values | {"number": number, "year": year, "seq": seq, "unit_id": u["id"],
                         "applicant_id": person["id"] if person else None, "start": first.isoformat(),
                         "end": last.isoformat(), "end_due_at": to_iso(rules.end_due(last, tz)), "status": "applied",
-                        "applied_at": to_iso(now), "applied_by": who(s), "updated_at": to_iso(now)}
+                        "applied_at": to_iso(now), "applied_by": s.actor, "updated_at": to_iso(now)}
         row["id"] = q.insert(s.db, row)
         q.insert_docs(s.db, row["id"], rules.DOCS)
         s.record("renovation", number, "apply", None,
@@ -104,7 +103,7 @@ def _doc(s, ref: str, doc: str, action: str):
 def tick_doc(s, ref: str, doc: str) -> dict:
     with s.write():
         r, d = _doc(s, ref, doc, "tick")
-        changes = {"state": "done", "reason": None, "by": who(s), "at": s.now_iso()}
+        changes = {"state": "done", "reason": None, "by": s.actor, "at": s.now_iso()}
         q.update_doc(s.db, d["id"], changes)
         s.record("renovation", r["number"], "tick", {"state": d["state"]}, {"doc": d["code"], "state": "done"})
     return d | changes | {"number": r["number"]}
@@ -118,7 +117,7 @@ def waive_doc(s, ref: str, doc: str, reason: str) -> dict:
         r, d = _doc(s, ref, doc, "waive")
         if d["state"] == "done":
             raise NotAllowed("error.handover_waive_done", item=d["code"])
-        changes = {"state": "waived", "reason": text, "by": who(s), "at": s.now_iso()}
+        changes = {"state": "waived", "reason": text, "by": s.actor, "at": s.now_iso()}
         q.update_doc(s.db, d["id"], changes)
         s.record("renovation", r["number"], "waive", {"state": d["state"]},
                  {"doc": d["code"], "state": "waived", "reason": text})
@@ -133,7 +132,7 @@ def approve(s, ref: str, note=None) -> dict:
         if missing:
             raise NotAllowed("error.renovation_docs_missing", hint="hint.renovation_docs", ref=r["number"],
                              docs=_t("handover.list_sep").join(label_of(d) for d in missing))
-        now, by = s.now_iso(), who(s)
+        now, by = s.now_iso(), s.actor
         q.update(s.db, r["id"], {"status": status, "approved_at": now, "approved_by": by, "updated_at": now})
         s.record("renovation", r["number"], "approve", {"status": r["status"]}, {"status": status, "note": note})
     return get_renovation(s, r["number"])
@@ -147,7 +146,7 @@ def start_works(s, ref: str) -> dict:
         r, status = _move(s, ref, "start")
         unit_status = current_unit_status(s.db, r["unit_id"])
         now = s.now_iso()
-        q.update(s.db, r["id"], {"status": status, "started_at": now, "started_by": who(s), "updated_at": now,
+        q.update(s.db, r["id"], {"status": status, "started_at": now, "started_by": s.actor, "updated_at": now,
                                  "unit_status_before": unit_status})
         if unit_status != "renovating":
             edit_unit(s, r["unit"], status="renovating")
@@ -166,7 +165,7 @@ def inspect(s, ref: str, *, note=None, violation=None, deduction=None) -> dict:
         raise UserError("error.renovation_deduction_needs_violation")
     with s.write():
         r, _ = _move(s, ref, "inspect")
-        row = {"renovation_id": r["id"], "at": s.now_iso(), "by": who(s), "note": note, "violation": violation,
+        row = {"renovation_id": r["id"], "at": s.now_iso(), "by": s.actor, "note": note, "violation": violation,
                "deduction_fen": fen}
         q.insert_inspection(s.db, row)
         after = {"note": note, "violation": violation}
@@ -213,7 +212,7 @@ def accept(s, ref: str, passed: bool, *, note=None, date=None) -> dict:
         now = s.now_iso()
         due = to_iso(rules.refund_due(when, sla_table=sla_table(s), calendar=calendar(s), tz=tz)) if passed else None
         q.update(s.db, r["id"], {"status": status, "accepted_on": day.isoformat(), "accepted_at": now,
-                                 "accepted_by": who(s), "acceptance_note": note, "refund_due_at": due,
+                                 "accepted_by": s.actor, "acceptance_note": note, "refund_due_at": due,
                                  "updated_at": now})
         unit_status = current_unit_status(s.db, r["unit_id"])
         if passed and unit_status == "renovating":
@@ -283,7 +282,7 @@ def refund(s, ref: str, expected_fen: int | None = None) -> dict:
         r, status = _move(s, ref, "refund")
         now = s.now_iso()
         q.update(s.db, r["id"], {"status": status, "refund_fen": preview["refund_fen"], "refunded_at": now,
-                                 "refunded_by": who(s), "updated_at": now})
+                                 "refunded_by": s.actor, "updated_at": now})
         s.record("renovation", r["number"], "refund", {"status": r["status"]},
                  {"status": status, "deposit_yuan": rules.plain_yuan(preview["deposit_fen"]),
                   "deductions_yuan": rules.plain_yuan(preview["deductions_fen"]),
@@ -296,7 +295,7 @@ def close(s, ref: str) -> dict:
         r, status = _move(s, ref, "close")
         _no_passes_out(s, r)
         now = s.now_iso()
-        q.update(s.db, r["id"], {"status": status, "closed_at": now, "closed_by": who(s), "updated_at": now})
+        q.update(s.db, r["id"], {"status": status, "closed_at": now, "closed_by": s.actor, "updated_at": now})
         s.record("renovation", r["number"], "close", {"status": r["status"]}, {"status": status})
     return get_renovation(s, r["number"])
 
@@ -312,7 +311,7 @@ def cancel(s, ref: str, reason: str) -> dict:
             raise NotAllowed("error.renovation_cancel_deposit", hint="hint.renovation_cancel_deposit",
                              ref=r["number"], amount=rules.yuan(r["deposit_fen"]), plain=rules.plain_yuan(r["deposit_fen"]))
         now = s.now_iso()
-        q.update(s.db, r["id"], {"status": status, "cancel_reason": text, "closed_at": now, "closed_by": who(s),
+        q.update(s.db, r["id"], {"status": status, "cancel_reason": text, "closed_at": now, "closed_by": s.actor,
                                  "updated_at": now})
         s.record("renovation", r["number"], "cancel", {"status": r["status"]}, {"status": status, "reason": text})
     return get_renovation(s, r["number"])

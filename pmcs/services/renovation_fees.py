@@ -7,7 +7,6 @@ import re
 from pmcs.core import renovation as rules
 from pmcs.core.fields import Field, clean_value
 from pmcs.errors import UserError
-from pmcs.services.handover import who
 from pmcs.services.renovation import _move
 from pmcs.store import renovation as q
 
@@ -28,7 +27,7 @@ def add_fee(s, ref: str, kind: str, amount, note=None) -> dict:
         r, _ = _move(s, ref, "fee")
         total = q.fee_total(s.db, r["id"], code)
         rules.check_fee_total(code, total, fen)
-        q.insert_fee(s.db, {"renovation_id": r["id"], "kind": code, "amount_fen": fen, "note": note, "by": who(s),
+        q.insert_fee(s.db, {"renovation_id": r["id"], "kind": code, "amount_fen": fen, "note": note, "by": s.actor,
                             "at": s.now_iso()})
         s.record("renovation", r["number"], "fee", None,
                  {"kind": code, "amount_yuan": rules.plain_yuan(fen), "total_yuan": rules.plain_yuan(total + fen),
@@ -60,7 +59,7 @@ def issue_passes(s, ref: str, numbers, holder=None) -> dict:
             if taken:
                 raise UserError("error.renovation_pass_taken", number=num, ref=taken["renovation"])
             q.insert_pass(s.db, {"renovation_id": r["id"], "number": num, "holder": holder, "issued_at": s.now_iso(),
-                                 "issued_by": who(s)})
+                                 "issued_by": s.actor})
         s.record("renovation", r["number"], "pass", None, {"numbers": ", ".join(nums), "holder": holder})
     return {"number": r["number"], "passes": nums}
 
@@ -73,7 +72,7 @@ def return_passes(s, ref: str, numbers) -> dict:
         for num in nums:
             if num not in out:
                 raise UserError("error.renovation_pass_not_out", number=num, ref=r["number"])
-            q.return_pass(s.db, out[num]["id"], s.now_iso(), who(s))
+            q.return_pass(s.db, out[num]["id"], s.now_iso(), s.actor)
         s.record("renovation", r["number"], "pass_return", None, {"numbers": ", ".join(nums)})
     return {"number": r["number"], "passes": nums}
 

@@ -196,8 +196,8 @@ class PeopleWriter(_Writer):
         key = (pid, unit_id, role, start, end)
         if key in self.link_keys:
             return
-        if not self.added(pid) and self.db.scalar(self._SAME_LINK if start or end else self._CURRENT_LINK,
-                                                   key if start or end else key[:3]):
+        same = (self._SAME_LINK, key) if start or end else (self._CURRENT_LINK, key[:3])
+        if not self.added(pid) and self.db.scalar(*same):
             return
         self.link_keys.add(key)
         self.links.append(key + (self.now,))
